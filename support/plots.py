@@ -1,0 +1,239 @@
+"""Figures the lessons draw again and again: training curves, image grids, per-layer bars.
+
+Plain matplotlib, no Keras backend involved. Each function returns a
+``matplotlib.figure.Figure`` made without pyplot: end a notebook cell with it (or call
+``display(figure)``) to show it once, ``figure.savefig(path)`` to keep it; nothing piles up
+in pyplot's list of open figures, so there is nothing to close.
+Introduced in: 01 LeNet-5 (curves, images), 03 VGG (per-layer bars, comparisons).
+"""
+
+import math
+import numbers
+from collections.abc import Mapping
+
+import matplotlib.figure
+import numpy as np
+
+
+def plot_history(history, metrics=("loss", "accuracy"), title=None):
+    """Plot training curves, one panel per metric, with the validation curve where present.
+
+    Args:
+        history: what ``model.fit`` returns (a Keras ``History``), or a dict of lists such
+            as ``{"loss": [...], "val_loss": [...]}``.
+        metrics: names of the metrics to plot, e.g. ``("loss", "accuracy")``.
+        title: title above the panels, or None.
+
+    Returns:
+        The Figure, with one Axes per metric; the x axis counts epochs from 1.
+    """
+    logs = history.history if hasattr(history, "history") else history
+    if not isinstance(logs, Mapping):
+        raise ValueError(f"history={history!r}: pass a Keras History or a dict of lists.")
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    missing = [name for name in metrics if name not in logs]
+    if missing or not metrics:
+        raise ValueError(
+            f"metrics={list(metrics)!r}: {missing} not in the history; it has {list(logs)}."
+        )
+    figure = matplotlib.figure.Figure(figsize=(4.5 * len(metrics), 3.2), layout="constrained")
+    axes = figure.subplots(1, len(metrics), squeeze=False)[0]
+    for axis, name in zip(axes, metrics):
+        for key, label in ((name, "train"), (f"val_{name}", "validation")):
+            if key in logs:
+                values = np.asarray(logs[key], dtype=float)
+                axis.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
+        axis.set_xlabel("epoch")
+        axis.set_ylabel(name)
+        axis.legend()
+        axis.grid(alpha=0.3)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def show_images(images, labels=None, predictions=None, class_names=None, ncols=8, title=None):
+    """Show images in a grid, titled with their label and prediction (red when wrong).
+
+    Args:
+        images: array (N, H, W), (N, H, W, 1) or (N, H, W, 3), uint8 or float.
+        labels: N integer labels, or None.
+        predictions: N predicted labels, or (N, num_classes) scores (their argmax is used).
+        class_names: names indexed by label, e.g. ``data.FASHION_MNIST_CLASSES``; None
+            shows the numbers.
+        ncols: images per row.
+        title: title above the grid, or None.
+
+    Returns:
+        The Figure, with one Axes per image.
+    """
+    images = _check_images(images)
+    labels, predictions = _check_labels(len(images), labels, predictions, class_names)
+    if not isinstance(ncols, numbers.Integral) or ncols < 1:
+        raise ValueError(f"ncols={ncols!r}: pass a positive integer.")
+    ncols = min(ncols, len(images))
+    nrows = math.ceil(len(images) / ncols)
+    figure = matplotlib.figure.Figure(figsize=(1.3 * ncols, 1.5 * nrows), layout="constrained")
+    grid = figure.add_gridspec(nrows, ncols)
+    for index, image in enumerate(images):
+        axis = figure.add_subplot(grid[index // ncols, index % ncols])
+        gray = image.ndim == 2
+        value_range = {"vmin": 0, "vmax": 255} if image.dtype == np.uint8 and gray else {}
+        axis.imshow(image, cmap="gray" if gray else None, **value_range)
+        axis.set_axis_off()
+        text, color = _image_title(index, labels, predictions, class_names)
+        if text:
+            axis.set_title(text, color=color, fontsize=8)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def _check_images(images):
+    """Return ``images`` as an array of N images (H, W) or (H, W, 3); raise ValueError else."""
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    valid = images.ndim == 3 or (images.ndim == 4 and images.shape[-1] == 3)
+    if not valid or len(images) == 0:
+        raise ValueError(
+            f"images have shape {images.shape}; pass at least one image, shaped (N, H, W), "
+            f"(N, H, W, 1) or (N, H, W, 3)."
+        )
+    return images
+
+
+def _check_labels(count, labels, predictions, class_names):
+    """Return labels and predictions as integer arrays of length ``count`` (or None)."""
+    checked = []
+    for name, values in (("labels", labels), ("predictions", predictions)):
+        if values is not None:
+            values = np.asarray(values)
+            if name == "predictions" and values.ndim == 2:
+                values = values.argmax(axis=-1)
+            if values.ndim != 1 or len(values) != count:
+                raise ValueError(
+                    f"{name} have shape {values.shape} but there are {count} images; pass one "
+                    f"per image."
+                )
+            if class_names is not None and (values.min() < 0 or values.max() >= len(class_names)):
+                raise ValueError(
+                    f"{name} run from {values.min()} to {values.max()}, but class_names has "
+                    f"{len(class_names)} names; pass one name per class."
+                )
+        checked.append(values)
+    return checked
+
+
+def _image_title(index, labels, predictions, class_names):
+    """Title text and colour of image ``index``: red when the prediction is wrong."""
+    def name(value):
+        return str(class_names[int(value)]) if class_names is not None else str(value)
+
+    if predictions is None:
+        return (name(labels[index]) if labels is not None else ""), "black"
+    if labels is None:
+        return f"pred: {name(predictions[index])}", "black"
+    wrong = int(predictions[index]) != int(labels[index])
+    text = f"{name(labels[index])}\npred: {name(predictions[index])}"
+    return text, ("red" if wrong else "black")
+
+
+def layer_bars(rows, columns=("params", "flops"), log=False, title=None, skip_zero=True):
+    """Horizontal bar charts of per-layer numbers, one panel per column, layers top to bottom.
+
+    Args:
+        rows: list of dicts, one per layer, with a ``"name"`` and numeric columns (the rows
+            of ``support.counting``: name, type, output_shape, params, macs, flops, ...).
+        columns: the keys to plot, e.g. ``("params", "flops")``.
+        log: logarithmic value axis (for layers that differ by orders of magnitude).
+        title: title above the panels, or None.
+        skip_zero: leave out layers whose chosen columns are all 0 (pooling, flatten...).
+
+    Returns:
+        The Figure, with one Axes per column and one bar per layer shown.
+    """
+    names, table = _layer_table(rows, columns, skip_zero)
+    figure = matplotlib.figure.Figure(
+        figsize=(4.2 * len(columns), 1.2 + 0.28 * len(names)), layout="constrained"
+    )
+    axes = figure.subplots(1, len(columns), sharey=True, squeeze=False)[0]
+    positions = np.arange(len(names))
+    for axis, column, values in zip(axes, columns, table.T):
+        bars = axis.barh(positions, values)
+        axis.bar_label(bars, labels=[_human(value) for value in values], fontsize=7, padding=2)
+        axis.set_title(column)
+        if log:
+            axis.set_xscale("log")
+        axis.margins(x=0.2)
+    axes[0].set_yticks(positions, names)
+    axes[0].invert_yaxis()  # first layer on top; shared with the other panels
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def _layer_table(rows, columns, skip_zero):
+    """Return the layer names and a (layers, columns) float array; validate the rows."""
+    if isinstance(columns, str):
+        columns = (columns,)
+    rows = list(rows)
+    if not rows or not columns:
+        raise ValueError(f"rows has {len(rows)} layers and columns={columns!r}; pass both.")
+    for row in rows:
+        missing = [column for column in ("name", *columns) if column not in row]
+        if missing:
+            raise ValueError(
+                f"layer {row.get('name', row)!r} has no {missing}; available: {list(row)}."
+            )
+        bad = [column for column in columns if not isinstance(row[column], numbers.Real)]
+        if bad:
+            raise ValueError(
+                f"layer {row['name']!r}: {bad} are not numbers; choose numeric columns."
+            )
+    if skip_zero:
+        rows = [row for row in rows if any(row[column] != 0 for column in columns)]
+        if not rows:
+            raise ValueError(f"every layer has 0 in {list(columns)}; nothing to plot.")
+    table = np.array([[float(row[column]) for column in columns] for row in rows])
+    return [str(row["name"]) for row in rows], table
+
+
+def bar_compare(labels, values, ylabel, title=None, log=False):
+    """A bar chart that compares a few numbers, e.g. step times of several models.
+
+    Args:
+        labels: one label per bar. values: one number per bar.
+        ylabel: what the numbers are, with their unit, e.g. ``"ms per step"``.
+        title: title, or None. log: logarithmic y axis.
+
+    Returns:
+        The Figure, with one Axes and one bar per value, each bar labelled with its value.
+    """
+    labels = [str(label) for label in labels]
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(labels) != len(values) or len(labels) == 0:
+        raise ValueError(
+            f"{len(labels)} labels and values of shape {values.shape}: pass one number per "
+            f"label, at least one."
+        )
+    figure = matplotlib.figure.Figure(figsize=(1.2 + 0.9 * len(labels), 3.2), layout="constrained")
+    axis = figure.subplots()
+    bars = axis.bar(labels, values)
+    axis.bar_label(bars, labels=[_human(value) for value in values], fontsize=8, padding=2)
+    axis.set_ylabel(ylabel)
+    if log:
+        axis.set_yscale("log")
+    axis.margins(y=0.15)
+    if title:
+        axis.set_title(title)
+    return figure
+
+
+def _human(value):
+    """Format a number shortly: 1234567 -> '1.23M', 0.5 -> '0.5'."""
+    for size, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"

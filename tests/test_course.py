@@ -1,0 +1,41 @@
+"""Checks of the course itself: every notebook pair in sync, clean stored outputs."""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+jupytext = pytest.importorskip("jupytext")
+
+COURSE = pathlib.Path(__file__).resolve().parents[1] / "course"
+SOURCES = sorted(COURSE.glob("[0-9][0-9]_*.py"))
+
+
+def test_the_course_has_notebooks():
+    assert SOURCES, f"no notebooks found in {COURSE}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[path.stem for path in SOURCES])
+def test_py_and_ipynb_are_in_sync(source):
+    notebook_path = source.with_suffix(".ipynb")
+    assert notebook_path.exists(), f"{source.name} has no paired {notebook_path.name}: run `make notebooks`"
+    from_py = [(cell.cell_type, cell.source.strip()) for cell in jupytext.read(source).cells]
+    stored = json.loads(notebook_path.read_text())
+    from_ipynb = [(cell["cell_type"], "".join(cell["source"]).strip()) for cell in stored["cells"]]
+    assert from_py == from_ipynb, f"{source.name} and {notebook_path.name} differ: edit the .py, then `make notebooks`"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[path.stem for path in SOURCES])
+def test_stored_outputs_are_complete_and_clean(source):
+    stored = json.loads(source.with_suffix(".ipynb").read_text())
+    code_cells = [cell for cell in stored["cells"] if cell["cell_type"] == "code"]
+    assert all(cell["execution_count"] is not None for cell in code_cells), "a code cell was never executed"
+    counts = [cell["execution_count"] for cell in code_cells]
+    assert counts == list(range(1, len(counts) + 1)), "cells were not executed top to bottom in one run"
+    for cell in code_cells:
+        for output in cell["outputs"]:
+            assert output.get("name") != "stderr", f"stderr stored: {''.join(output.get('text', ''))[:200]}"
+            assert output["output_type"] != "error", "a stored output is an error"
+        text = json.dumps(cell["outputs"])
+        assert not re.search(r"/(work|tmp|root|home|Users)/[\w.-]+/", text), "a machine path is stored in an output"
