@@ -16,7 +16,7 @@ class LocalResponseNormalization(layers.Layer):
     pixel, with ``r = depth_radius``. The paper's constants are n=5 channels, k=2, alpha=1e-4,
     beta=0.75; n=5 channels centred on ``i`` means ``depth_radius=2``. Equal to
     ``tf.nn.local_response_normalization(x, depth_radius, bias, alpha, beta)`` (alpha is not
-    divided by n, unlike Caffe's LRN). Keras has no such layer; VGG dropped it (their Table 1,
+    divided by n, unlike Caffe's LRN). Keras has no such layer; VGG dropped it (their Table 3,
     configuration A-LRN, showed no gain) and batch normalisation replaced it.
 
     Args:

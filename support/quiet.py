@@ -29,12 +29,15 @@ def stderr_silenced():
         os.close(saved)
 
 
-def setup(backend=None):
+def setup(backend=None, logical_cpus=None):
     """Set quiet logging, import Keras (and TensorFlow when it is the backend) silently.
 
     Args:
         backend: ``"tensorflow"`` or ``"jax"``; ``None`` keeps ``KERAS_BACKEND`` (default
             ``"tensorflow"``, the course's backend).
+        logical_cpus: TensorFlow only: split the CPU into this many logical devices, so that
+            ``tf.distribute.MirroredStrategy`` can be shown on a machine without GPUs. It must
+            happen before TensorFlow's first operation, which is why it is done here.
 
     Returns:
         The name of the Keras backend in use.
@@ -53,9 +56,39 @@ def setup(backend=None):
             import tensorflow as tf
 
             tf.get_logger().setLevel("ERROR")
+            if logical_cpus:
+                _split_cpu(tf, logical_cpus)
             tf.reduce_sum(tf.ones((1,)))  # the first op loads kernels that print once more
         keras.ops.sum(keras.ops.ones((1,)))
     import absl.logging
 
     absl.logging.set_verbosity(absl.logging.ERROR)
+    _inline_figures()
     return keras.backend.backend()
+
+
+def _inline_figures():
+    """In a notebook, switch matplotlib to inline now, not at the first pyplot call.
+
+    Otherwise a Figure made without pyplot (``support.plots`` returns those) shows as the
+    text ``<Figure ...>`` when it is the first plot of the kernel.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("matplotlib", "inline")
+
+
+def _split_cpu(tf, count):
+    """Configure ``count`` logical CPU devices (before TensorFlow's runtime starts)."""
+    if int(count) != count or count < 1:
+        raise ValueError(f"logical_cpus={count!r}: use a positive integer such as 2.")
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * int(count))
+    except RuntimeError as error:
+        raise ValueError("logical_cpus must be set before TensorFlow runs anything: call "
+                         "quiet.setup(logical_cpus=...) first in the notebook (restart the kernel).") from error
