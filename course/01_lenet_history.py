@@ -40,7 +40,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, hardware, models, plots
+from support import counting, data, hardware, models, plots, results, timing
 from support import receptive_field as rf
 
 keras.utils.set_random_seed(0)
@@ -338,3 +338,69 @@ plots.show_images(x_test[wrong], labels=y_test[wrong], predictions=predicted[wro
 # %% [markdown]
 # Many are digits a person would hesitate over too: open 4s that look like 9s, 7s with a
 # bar, strokes cut by the frame.
+
+# %% [markdown]
+# ## LeNet-5 here, and on other machines
+# How fast is LeNet-5? `timing.benchmark` (taught in notebook 02) times its compiled training
+# step on a batch that already sits on the device, after warm-up steps that include the
+# compilation. On this machine:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+here = timing.benchmark(models.lenet5(), batch_size=128, mode="train", steps=20, warmup=5)
+print(f"{hardware.device_description()}: {here['mean_s'] * 1e3:.2f} ± {here['std_s'] * 1e3:.2f} ms "
+      f"per training step of 128 images, {here['images_per_s']:,.0f} images/s")
+assert here["mean_s"] > 0 and here["flops_per_image"] == counting.totals(table)["flops"]
+
+# %% [markdown]
+# `python -m support.bench` runs the same harness over all the course's models and writes
+# what it measured, with the device, backend, versions, date and command, to
+# `course/results/`. GPU figures reach this course only that way, measured, never typed in.
+# The cell checks every file and that its FLOP count is the one computed above.
+
+# %%
+records = results.load_results("bench")
+lenet_records = [record for record in records if any(row["model"] == "lenet5" for row in record["results"])]
+for record in lenet_records:
+    assert results.check_flops(record, models.lenet5()) == counting.totals(table)["flops"]
+    assert {"device", "backend", "versions", "date", "command"} <= set(record["provenance"])
+gpu_records = [record for record in lenet_records if results.is_gpu(record)]
+print("LeNet-5 results on a GPU:", "yes" if gpu_records else "not measured yet (no GPU result file)")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(results.bench_table(lenet_records, models=["lenet5"]))
+this_run = {"label": f"this notebook · {settings.profile}", "mode": "train", "mean_ms": here["mean_s"] * 1e3}
+results.plot_bench(lenet_records, "lenet5", extra_rows=[this_run]) if lenet_records else None
+
+# %% [markdown]
+# ## Summary
+# * ILSVRC's error fell 7.2-fold from 2011 to 2015 while networks went from 8 to 152 layers.
+# * Output size: VALID $\lfloor (n-k)/s \rfloor + 1$, SAME $\lceil n/s \rceil$ (extra padding
+#   on the right in TensorFlow). Parameters of a convolution: $(k^2 c_{in} + 1)\,c_{out}$.
+# * Two 3x3 convolutions see 5x5 with 72% of the parameters; the gradient measures the field.
+# * Sigmoid gradients vanish with depth; ReLU's do not.
+# * LeNet-5: 61,706 parameters, at least 98.5% on MNIST in a few CPU minutes.
+#
+# ## Exercises
+# 1. How many parameters has a 3x3 convolution from 64 to 128 channels? Check below.
+# 2. What is the receptive field of three 3x3 convolutions followed by a 2x2/2 pooling?
+# 3. Train LeNet-5 with `activation="relu", pooling="max"`: is it faster to 98.5%?
+
+# %%
+def check_exercise_1(answer):
+    assert answer == counting.conv2d_params(64, 128, 3), "(k*k*c_in + 1) * c_out, with k=3"
+    return "correct"
+
+
+def check_exercise_2(answer):
+    inputs = keras.Input((32, 32, 1))
+    x = inputs
+    for _ in range(3):
+        x = keras.layers.Conv2D(1, 3, padding="same")(x)
+    model = keras.Model(inputs, keras.layers.MaxPooling2D(2, name="pool")(x))
+    assert answer == rf.receptive_fields(model)["pool"][0].size, "7 from the convolutions, then the pooling adds (2-1) x 1"
+    return "correct"
+
+
+print(check_exercise_1(73_856), check_exercise_2(8))

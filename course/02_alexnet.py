@@ -667,7 +667,7 @@ if not gpu_records:
           "on a GPU machine, written to course/results/ with their provenance.")
 this_run = [{"label": f"this notebook · {settings.profile.upper()} · batch {result['batch_size']}",
              "mode": result["mode"], "images_per_s": result["images_per_s"]} for result in (forward, train)]
-figure = results.plot_bench(records, "alexnet", quantity="images_per_s", extra_rows=this_run + published_rows)
+results.plot_bench(records, "alexnet", quantity="images_per_s", extra_rows=this_run + published_rows)
 
 # %% [markdown]
 # ## Errata of the seed's code

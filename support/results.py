@@ -1,0 +1,400 @@
+"""Write, read, check and show the measured results that the notebooks quote.
+
+Timings and training runs are measured by ``python -m support.bench`` and
+``python -m support.train`` (on a CPU here, on an H100 with the JAX backend elsewhere) and
+stored as one JSON file per run in ``course/results/``. Notebooks never re-measure what
+they quote: they load these files, check them (:func:`validate_bench_record`,
+:func:`check_flops` against the FLOPs the notebook counts itself) and show them
+(:func:`bench_table`, :func:`plot_bench`). Every file says where it was measured: its
+``provenance`` gives the device, backend, versions, date and command.
+Introduced in notebook 01 (LeNet-5 results) and 02 (AlexNet timing); later notebooks reuse it.
+"""
+
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from support import counting, hardware
+
+BENCH_SCHEMA = "cnn-course/bench/1"
+TRAIN_SCHEMA = "cnn-course/train/1"
+SCHEMAS = {"bench": BENCH_SCHEMA, "train": TRAIN_SCHEMA}
+RESULTS_ENV_VAR = "CNN_COURSE_RESULTS"
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[1] / "course" / "results"
+PROVENANCE_FIELDS = ("device", "backend", "versions", "date", "command", "host_cores")
+BENCH_RESULT_FIELDS = ("model", "input_shape", "mode", "precision", "batch_size", "params",
+                       "flops_per_image", "mean_ms", "std_ms", "median_ms", "images_per_s",
+                       "tflops_per_s", "fraction_of_matmul")
+CURVES = ("loss", "accuracy", "val_loss", "val_accuracy")
+_TRAIN_FLOPS_FACTOR = {"forward": 1, "train": 3}
+_ENVIRONMENT_FLAGS = ("XLA_FLAGS", "JAX_DEFAULT_MATMUL_PRECISION", "TF_ENABLE_ONEDNN_OPTS",
+                      "CUDA_VISIBLE_DEVICES", "XLA_PYTHON_CLIENT_MEM_FRACTION")
+
+
+def provenance(command=None):
+    """Where and how a result was measured: the ``provenance`` field of every result file.
+
+    Args:
+        command: the command line as a list of strings; None takes ``sys.argv``.
+
+    Returns:
+        dict: ``device`` (``hardware.device_description()``), ``backend``, ``versions``
+        (python, keras, numpy, and tensorflow or jax and jaxlib), ``date`` (UTC, ISO 8601),
+        ``command``, ``host_cores``, ``load_average`` (1 minute, None where unknown) and
+        ``environment`` (the XLA/JAX/TensorFlow variables that change timings, where set).
+    """
+    backend = keras.backend.backend()
+    versions = {"python": platform.python_version(), "keras": keras.__version__,
+                "numpy": np.__version__}
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        versions["tensorflow"] = tf.__version__
+    elif backend == "jax":
+        import jax
+        import jaxlib
+
+        versions["jax"], versions["jaxlib"] = jax.__version__, jaxlib.__version__
+    load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"device": hardware.device_description(), "backend": backend, "versions": versions,
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "command": list(sys.argv if command is None else command),
+            "host_cores": os.cpu_count(), "load_average": load_average,
+            "environment": {name: os.environ[name] for name in _ENVIRONMENT_FLAGS if name in os.environ}}
+
+
+def device_slug(device):
+    """A file-name-safe short name of a device description: the part before ``;``.
+
+    ``"NVIDIA H100 80GB HBM3 (GPU); Intel(R) Xeon(R) ..."`` gives ``"nvidia-h100-80gb-hbm3-gpu"``.
+    """
+    first = device.split(";")[0].lower().replace("(r)", "").replace("(tm)", "")
+    return re.sub(r"[^a-z0-9]+", "-", first).strip("-")[:48].strip("-") or "unknown-device"
+
+
+def write_record(record, directory, quick=False):
+    """Write a result record as ``<directory>[/quick]/<kind>-<backend>-<device>-<date>.json``.
+
+    Args:
+        record: a bench or training record (its ``schema`` gives the kind).
+        directory: the results folder, e.g. ``course/results``.
+        quick: write under ``quick/`` (git-ignored): smoke-test runs are not results.
+
+    Returns:
+        The path written (a new file; ``-2``, ``-3``... is added if the name is taken).
+    """
+    kind = _kind_of(record)
+    folder = Path(directory) / "quick" if quick else Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    provenance_ = record["provenance"]
+    stamp = datetime.datetime.fromisoformat(provenance_["date"]).strftime("%Y%m%d-%H%M%S")
+    stem = f"{kind}-{provenance_['backend']}-{device_slug(provenance_['device'])}-{stamp}"
+    for index in range(1, 100):
+        path = folder / (f"{stem}.json" if index == 1 else f"{stem}-{index}.json")
+        try:
+            with open(path, "x", encoding="utf-8") as file:
+                json.dump(record, file, indent=1)
+                file.write("\n")
+            return path
+        except FileExistsError:
+            continue
+    raise ValueError(f"{folder} already holds 99 files named {stem}*.json; clean it up.")
+
+
+def results_directory(directory=None):
+    """The results folder: ``directory``, else ``$CNN_COURSE_RESULTS``, else ``course/results``."""
+    return Path(directory or os.environ.get(RESULTS_ENV_VAR) or DEFAULT_DIRECTORY)
+
+
+def load_results(kind="bench", directory=None, backend=None, device_contains=None):
+    """Load and validate the result files of one kind, oldest first.
+
+    Args:
+        kind: "bench" (``bench-*.json``) or "train" (``train-*.json``).
+        directory: see :func:`results_directory`; ``quick/`` below it is not read.
+        backend: keep only records measured with this Keras backend, e.g. "jax".
+        device_contains: keep only records whose device contains this text (any case),
+            e.g. "H100" or "(GPU)".
+
+    Returns:
+        list of records (dicts), sorted by ``provenance.date``; each has ``"path"`` added.
+    """
+    if kind not in SCHEMAS:
+        raise ValueError(f"kind={kind!r}: use 'bench' or 'train'.")
+    folder = results_directory(directory)
+    if not folder.is_dir():
+        raise ValueError(f"results folder {folder} does not exist; pass directory= or set "
+                         f"{RESULTS_ENV_VAR}.")
+    records = []
+    for path in sorted(folder.glob(f"{kind}-*.json")):
+        record = read_record(path)
+        provenance_ = record["provenance"]
+        if backend is not None and provenance_["backend"] != backend:
+            continue
+        if device_contains is not None and device_contains.lower() not in provenance_["device"].lower():
+            continue
+        records.append(record)
+    return sorted(records, key=lambda record: record["provenance"]["date"])
+
+
+def read_record(path):
+    """Read one result file and validate it; raise ValueError naming the file if it is bad."""
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+        _VALIDATORS[_kind_of(record)](record)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ValueError(f"{path}: {error}") from None
+    return {**record, "path": str(path)}
+
+
+def _kind_of(record):
+    """"bench" or "train", from the record's ``schema``; ValueError for anything else."""
+    schema = record.get("schema") if isinstance(record, dict) else None
+    for kind, expected in SCHEMAS.items():
+        if schema == expected:
+            return kind
+    raise ValueError(f"schema {schema!r} is not one of {sorted(SCHEMAS.values())}; this is not a "
+                     "course result file, or it was written by another version of the code.")
+
+
+def _field(mapping, key, where):
+    """``mapping[key]``; ValueError naming ``where.key`` when it is missing."""
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise ValueError(f"field {where}.{key} is missing.")
+    return mapping[key]
+
+
+def _number(mapping, key, where, low=None, high=None, low_open=False):
+    """A finite number ``mapping[key]`` within ``[low, high]`` (``(low, high]`` if low_open)."""
+    return _check_number(_field(mapping, key, where), f"{where}.{key}", low, high, low_open)
+
+
+def _check_number(value, name, low=None, high=None, low_open=False):
+    """``value`` if it is a finite number within the bounds; else ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"field {name}={value!r} is not a finite number.")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    if too_low or (high is not None and value > high):
+        bounds = f"{'(' if low_open else '['}{low}, {high if high is not None else 'inf'}]"
+        raise ValueError(f"field {name}={value!r} is outside {bounds}.")
+    return value
+
+
+def _close(found, expected, name, where, tolerance=1e-3):
+    """ValueError unless ``found`` is within ``tolerance`` (relative) of ``expected``."""
+    if not math.isclose(found, expected, rel_tol=tolerance):
+        raise ValueError(f"field {where}.{name}={found!r} disagrees with the {expected!r} that "
+                         "the record's other fields give.")
+
+
+def validate_provenance(record):
+    """Raise ValueError unless ``record.provenance`` has every field, well formed."""
+    provenance_ = _field(record, "provenance", "record")
+    for key in PROVENANCE_FIELDS:
+        _field(provenance_, key, "provenance")
+    for key in ("device", "backend"):
+        if not isinstance(provenance_[key], str) or not provenance_[key]:
+            raise ValueError(f"field provenance.{key}={provenance_[key]!r} is not a non-empty string.")
+    versions = provenance_["versions"]
+    library = {"tensorflow": "tensorflow", "jax": "jax"}.get(provenance_["backend"], "keras")
+    for key in ("python", "keras", "numpy", library):
+        _field(versions, key, "provenance.versions")
+    try:
+        datetime.datetime.fromisoformat(provenance_["date"])
+    except (TypeError, ValueError):
+        raise ValueError(f"field provenance.date={provenance_['date']!r} is not an ISO 8601 date.") from None
+    if not isinstance(provenance_["command"], list):
+        raise ValueError(f"field provenance.command={provenance_['command']!r} is not a list of strings.")
+    _number(provenance_, "host_cores", "provenance", low=1)
+
+
+def validate_bench_record(record):
+    """Raise ValueError naming the first missing or inconsistent field of a bench record.
+
+    Checks the schema, the provenance, positive times, and that the derived figures agree:
+    ``images_per_s = batch / mean``, ``tflops_per_s = flops_per_image * batch * (3 if train
+    else 1) / mean``, ``fraction_of_matmul = tflops_per_s / matmul[precision]`` in (0, 1.5).
+    """
+    if _kind_of(record) != "bench":
+        raise ValueError(f"schema {record['schema']!r}: expected {BENCH_SCHEMA!r}.")
+    validate_provenance(record)
+    _field(record, "settings", "record")
+    matmul = _field(record, "matmul", "record")
+    for precision, entry in matmul.items():
+        _number(entry, "size", f"matmul.{precision}", low=1)
+        _number(entry, "tflops_per_s", f"matmul.{precision}", low=0, low_open=True)
+    results = _field(record, "results", "record")
+    if not isinstance(results, list) or not results:
+        raise ValueError("field record.results is empty; a bench record holds at least one timing.")
+    for index, result in enumerate(results):
+        _validate_bench_result(result, matmul, f"results[{index}]")
+    predict = _field(record, "predict_on_batch", "record")
+    for key in ("compiled_step_ms", "predict_on_batch_tensor_ms", "predict_on_batch_numpy_ms"):
+        _number(predict, key, "predict_on_batch", low=0, low_open=True)
+
+
+def _validate_bench_result(result, matmul, where):
+    """Check one row of ``results`` (see :func:`validate_bench_record`)."""
+    for key in BENCH_RESULT_FIELDS:
+        _field(result, key, where)
+    mode = result["mode"]
+    if mode not in _TRAIN_FLOPS_FACTOR:
+        raise ValueError(f"field {where}.mode={mode!r} is not 'forward' or 'train'.")
+    batch = _number(result, "batch_size", where, low=1)
+    _number(result, "params", where, low=1)
+    flops = _number(result, "flops_per_image", where, low=0, low_open=True)
+    mean_s = _number(result, "mean_ms", where, low=0, low_open=True) / 1e3
+    _number(result, "median_ms", where, low=0, low_open=True)
+    _number(result, "std_ms", where, low=0)
+    _close(_number(result, "images_per_s", where, low=0, low_open=True), batch / mean_s,
+           "images_per_s", where)
+    tflops = _number(result, "tflops_per_s", where, low=0, low_open=True)
+    _close(tflops, flops * batch * _TRAIN_FLOPS_FACTOR[mode] / mean_s / 1e12, "tflops_per_s", where)
+    matmul_rate = _number(_field(matmul, result["precision"], "matmul"), "tflops_per_s",
+                          f"matmul.{result['precision']}")
+    fraction = _number(result, "fraction_of_matmul", where, low=0, high=1.5, low_open=True)
+    _close(fraction, tflops / matmul_rate, "fraction_of_matmul", where)
+
+
+def validate_training_record(record):
+    """Raise ValueError naming the first missing or bad field of a training record.
+
+    Checks the schema, the provenance, one value per epoch in each curve (accuracies in
+    [0, 1]), the test accuracy and loss, and a positive training time.
+    """
+    if _kind_of(record) != "train":
+        raise ValueError(f"schema {record['schema']!r}: expected {TRAIN_SCHEMA!r}.")
+    validate_provenance(record)
+    _field(record, "settings", "record")
+    epochs = _number(record, "epochs", "record", low=1)
+    curves = _field(record, "curves", "record")
+    for name in CURVES:
+        values = _field(curves, name, "curves")
+        if not isinstance(values, list) or len(values) != epochs:
+            raise ValueError(f"field curves.{name} has {len(values) if isinstance(values, list) else values!r} "
+                             f"values; expected one per epoch ({epochs}).")
+        high = 1 if name.endswith("accuracy") else None
+        for index, value in enumerate(values):
+            _check_number(value, f"curves.{name}[{index}]", low=0, high=high)
+    _number(record, "test_accuracy", "record", low=0, high=1)
+    _number(record, "test_loss", "record", low=0)
+    _number(record, "train_seconds", "record", low=0, low_open=True)
+
+
+_VALIDATORS = {"bench": validate_bench_record, "train": validate_training_record}
+
+
+def check_flops(record, model):
+    """Check that a bench record's FLOPs and parameters for ``model`` are the analytic counts.
+
+    Args:
+        record: a bench record. model: the Keras model the notebook built (its ``name``
+            is the ``model`` field of the rows, e.g. "vgg_D").
+
+    Returns:
+        The analytic forward FLOPs per image (``support.counting``), which every row matches.
+    """
+    rows = [row for row in record["results"] if row["model"] == model.name]
+    if not rows:
+        names = sorted({row["model"] for row in record["results"]})
+        raise ValueError(f"the record has no row for model {model.name!r}; it has {names}.")
+    flops = counting.totals(counting.layer_table(model))["flops"]
+    for row in rows:
+        found = (row["flops_per_image"], row["params"], tuple(row["input_shape"]))
+        expected = (flops, model.count_params(), tuple(model.input_shape[1:]))
+        if found != expected:
+            raise ValueError(f"row {row['model']}/{row['mode']}/{row['precision']} has (flops, params, "
+                             f"input shape) {found}; the notebook's model has {expected}.")
+    return flops
+
+
+def is_gpu(record):
+    """Whether a record was measured on a GPU (its device description says "(GPU)")."""
+    return "(GPU)" in record["provenance"]["device"]
+
+
+def short_device(record, width=28):
+    """The device in a few words: the GPU's name, else the CPU's, cut to ``width`` characters."""
+    name = record["provenance"]["device"].split(";")[0].replace(" (GPU)", "")
+    name = re.sub(r"\((R|TM)\)", "", name, flags=re.IGNORECASE)
+    name = " ".join(name.split())
+    return name if len(name) <= width else name[: width - 1] + "~"
+
+
+def bench_rows(records, models=None, modes=None):
+    """The rows of several bench records, each with ``device`` and ``backend`` added."""
+    rows = []
+    for record in records:
+        for result in record["results"]:
+            if (models is None or result["model"] in models) and (modes is None or result["mode"] in modes):
+                rows.append({"device": short_device(record), "backend": record["provenance"]["backend"],
+                             "gpu": is_gpu(record), **result})
+    return rows
+
+
+def bench_table(records, models=None, modes=None):
+    """A fixed-width text table of bench results (deterministic, for notebook outputs).
+
+    Args:
+        records: bench records (from :func:`load_results`). models, modes: keep only these.
+
+    Returns:
+        str: one line per timing: device, backend, model, mode, precision, batch, mean and
+        standard deviation in ms, images/s, TFLOP/s and the percentage of the matmul rate.
+    """
+    header = (f"{'device':<28} {'backend':<10} {'model':<16} {'mode':<7} {'precision':<14} "
+              f"{'batch':>5} {'ms/batch':>10} {'+-':>8} {'images/s':>10} {'TFLOP/s':>8} {'%matmul':>7}")
+    lines = [header, "-" * len(header)]
+    for row in bench_rows(records, models, modes):
+        lines.append(f"{row['device']:<28} {row['backend']:<10} {row['model']:<16} {row['mode']:<7} "
+                     f"{row['precision']:<14} {row['batch_size']:>5} {row['mean_ms']:>10.2f} "
+                     f"{row['std_ms']:>8.2f} {row['images_per_s']:>10.1f} {row['tflops_per_s']:>8.3f} "
+                     f"{100 * row['fraction_of_matmul']:>7.1f}")
+    return "\n".join(lines)
+
+
+def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=True):
+    """Bar chart of one model's timings across devices, backends and precisions.
+
+    Args:
+        records: bench records. model: the model's name, e.g. "vgg_D".
+        quantity: "mean_ms" (time per batch) or "images_per_s".
+        extra_rows: other figures to show beside them, e.g. the seeds' published ones: dicts
+            with ``label``, ``mode`` and the quantity, e.g.
+            ``{"label": "2017 seed (TF1)", "mode": "forward", "mean_ms": 80.0}``.
+        log_scale: a logarithmic axis (CPU and GPU differ by orders of magnitude).
+
+    Returns:
+        A matplotlib Figure with one panel per mode ("forward", "train").
+    """
+    from matplotlib.figure import Figure  # not pyplot: shown once, as the cell's value
+
+    if quantity not in ("mean_ms", "images_per_s"):
+        raise ValueError(f"quantity={quantity!r}: use 'mean_ms' or 'images_per_s'.")
+    bars = [(f"{row['device']} · {row['backend']} · {row['precision']} · batch {row['batch_size']}",
+             row["mode"], row[quantity], "tab:orange" if row["gpu"] else "tab:blue")
+            for row in bench_rows(records, models=[model])]
+    bars += [(row["label"], row["mode"], row[quantity], "tab:gray") for row in extra_rows or []]
+    modes = [mode for mode in ("forward", "train") if any(bar[1] == mode for bar in bars)]
+    if not modes:
+        raise ValueError(f"no timing of model {model!r} in the records or extra_rows.")
+    figure = Figure(figsize=(8, 1 + 0.4 * len(bars)), layout="constrained")
+    axes = figure.subplots(len(modes), 1, squeeze=False)
+    for axis, mode in zip(axes[:, 0], modes):
+        chosen = [bar for bar in bars if bar[1] == mode]
+        axis.barh([bar[0] for bar in chosen], [bar[2] for bar in chosen], color=[bar[3] for bar in chosen])
+        axis.invert_yaxis()
+        axis.set_title(f"{model}, {mode} step")
+        axis.set_xlabel("ms per batch" if quantity == "mean_ms" else "images per second")
+        if log_scale:  # bars start a decade below the smallest, not at an arbitrary edge
+            axis.set_xscale("log")
+            axis.set_xlim(left=10 ** math.floor(math.log10(min(bar[2] for bar in chosen)) - 1))
+    return figure

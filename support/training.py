@@ -1,0 +1,224 @@
+"""Train the MNIST VGG and record the run: ``python -m support.train``.
+
+The course's training run, measured once per machine and stored in ``course/results/``:
+a VGG with batch normalisation and global average pooling (``support.models.mnist_vgg``),
+random shifts of up to 2 pixels done in the NumPy input pipeline, AdamW with a cosine
+learning-rate decay, a seeded validation split for the curves, and the test set scored once
+at the end. On an H100 (JAX backend)::
+
+    KERAS_BACKEND=jax python -m support.train --size full --epochs 15 --out course/results
+
+On a CPU, ``--size small --epochs 3``; ``--quick`` is a smoke test of under a minute on
+20,000 images, written under ``course/results/quick/``. Notebook 05 (VGG on MNIST) will run it at its CPU settings.
+The shifts are not Keras ``Random*`` layers: inside the model they make Keras drop
+``jit_compile`` on JAX, and an epoch goes from about a second to minutes (GPU README).
+"""
+
+import argparse
+import math
+import sys
+import time
+
+import keras
+import numpy as np
+
+from support import data, models, results, timing
+
+DEFAULTS = {"size": "small", "epochs": 3, "batch_size": 128, "validation_size": 5000,
+            "learning_rate": 2e-3, "weight_decay": 0.05, "shift": 2, "seed": 0,
+            "limit_train": None, "limit_test": None}
+# --quick: 625 updates of 32 images. Fewer updates are not enough for batch norm: its moving
+# averages (momentum 0.99) still hold 0.99^n of their initial variance 1 after n updates, far
+# above the first layer's real variance, and the model predicts one class at test time
+# (measured: 10.8% validation accuracy after 157 updates).
+QUICK = {**DEFAULTS, "epochs": 1, "batch_size": 32, "limit_train": 20000, "validation_size": 1000,
+         "limit_test": 2000}
+
+
+def random_shift(images, shift, rng):
+    """Translate each image by its own random offset of up to ``shift`` pixels each way.
+
+    Zero-pads by ``shift`` pixels, then crops the original size at a random position: the
+    translations of AlexNet's augmentation (Krizhevsky et al., 2012, Section 4.1), in NumPy.
+
+    Args:
+        images: array (N, H, W, C). shift: largest shift in pixels, >= 0.
+        rng: a ``numpy.random.Generator``.
+
+    Returns:
+        Array of the same shape and dtype; pixels shifted in from outside are 0.
+    """
+    timing.check_positive_integer("shift", shift, minimum=0)
+    if shift == 0:
+        return images
+    count, height, width = images.shape[:3]
+    padded = np.pad(images, ((0, 0), (shift, shift), (shift, shift), (0, 0)))
+    offsets = rng.integers(0, 2 * shift + 1, size=(count, 2))        # top-left corner of the crop
+    rows = offsets[:, :1] + np.arange(height)                          # (N, H)
+    columns = offsets[:, 1:] + np.arange(width)                        # (N, W)
+    return padded[np.arange(count)[:, None, None], rows[:, :, None], columns[:, None, :]]
+
+
+class ShiftedBatches(keras.utils.PyDataset):
+    """Batches of float images and labels, reshuffled every epoch, each image randomly shifted.
+
+    Args:
+        images: uint8 array (N, H, W); scaled to [0, 1] batch by batch.
+        labels: N integer labels. batch_size: examples per batch (the last batch may be smaller).
+        shift: largest shift in pixels (0: none). seed: seed of the order and of the shifts;
+            batch ``i`` of epoch ``e`` uses the generator ``default_rng([seed, e, i])``, so the
+            batches do not depend on the order in which Keras asks for them.
+    """
+
+    def __init__(self, images, labels, batch_size, shift=0, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        timing.check_positive_integer("batch_size", batch_size)
+        self.images, self.labels = images, np.asarray(labels, dtype=np.int32)
+        self.batch_size, self.shift, self.seed = batch_size, shift, seed
+        self.epoch = 0
+        self.order = np.random.default_rng([seed, 0]).permutation(len(images))
+
+    def __len__(self):
+        return math.ceil(len(self.images) / self.batch_size)
+
+    def __getitem__(self, index):
+        chosen = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        images = data.to_float_images(self.images[chosen])
+        rng = np.random.default_rng([self.seed, self.epoch, index])
+        return random_shift(images, self.shift, rng), self.labels[chosen]
+
+    def on_epoch_end(self):
+        self.epoch += 1
+        self.order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.images))
+
+
+def prepare_mnist(validation_size=5000, seed=0, limit_train=None, limit_test=None):
+    """MNIST split into training, validation and test sets.
+
+    Args:
+        validation_size: images held out of the 60,000 training images, chosen with ``seed``.
+        limit_train: keep only the first this many of the remaining training images.
+        limit_test: score only the first this many of the 10,000 test images.
+
+    Returns:
+        dict: ``x_train, y_train`` (uint8 images, labels), ``x_validation, y_validation``,
+        ``x_test, y_test`` (float32 (N, 28, 28, 1) and labels), and ``train_index``,
+        ``validation_index`` (positions in MNIST's training set).
+    """
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    (train_index, _), (validation_index, _) = data.split_validation(
+        np.arange(len(x_train)), y_train, validation_size, seed)
+    for name, limit in (("limit_train", limit_train), ("limit_test", limit_test)):
+        if limit is not None:
+            timing.check_positive_integer(name, limit)
+    train_index = train_index[:limit_train]
+    return {"x_train": x_train[train_index], "y_train": y_train[train_index],
+            "x_validation": data.to_float_images(x_train[validation_index]),
+            "y_validation": y_train[validation_index].astype(np.int32),
+            "x_test": data.to_float_images(x_test[:limit_test]),
+            "y_test": y_test[:limit_test].astype(np.int32),
+            "train_index": train_index, "validation_index": validation_index}
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Record the wall-clock seconds of every epoch (training and validation) in ``seconds``."""
+
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.start)
+
+
+def compile_mnist_vgg(size, steps, learning_rate, weight_decay):
+    """Build ``mnist_vgg(size)`` and compile it: AdamW, cosine decay over ``steps`` updates."""
+    model = models.mnist_vgg(size)
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=weight_decay),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def train_mnist_vgg(size="small", epochs=3, batch_size=128, validation_size=5000,
+                    learning_rate=2e-3, weight_decay=0.05, shift=2, seed=0, limit_train=None,
+                    limit_test=None, verbose=0):
+    """Train the MNIST VGG, score the test set once, and return the run's record.
+
+    Args:
+        size: "small" (16-32-64 channels, the CPU lesson) or "full" (64-128-256, the GPU one).
+        epochs, batch_size: of ``model.fit``. validation_size: images held out for the curves.
+        learning_rate: AdamW's initial rate, decayed to 0 by a cosine over all the updates.
+        weight_decay: AdamW's decoupled weight decay. shift: largest random shift in pixels.
+        seed: seed of the split, the initial weights, the order and the shifts.
+        limit_train, limit_test: use only this many training / test images (None: all).
+        verbose: passed to ``fit``.
+
+    Returns:
+        dict with ``schema, provenance, settings, model, params, epochs, curves`` (loss,
+        accuracy, val_loss, val_accuracy per epoch), ``epoch_seconds``, ``train_seconds``
+        (wall clock of ``fit``), ``train_examples``, ``test_examples``, ``test_loss``,
+        ``test_accuracy``.
+    """
+    settings = {"size": size, "epochs": epochs, "batch_size": batch_size,
+                "validation_size": validation_size, "learning_rate": learning_rate,
+                "weight_decay": weight_decay, "shift": shift, "seed": seed,
+                "limit_train": limit_train, "limit_test": limit_test}
+    for name in ("epochs", "batch_size"):
+        timing.check_positive_integer(name, settings[name])
+    splits = prepare_mnist(validation_size, seed, limit_train, limit_test)
+    batches = ShiftedBatches(splits["x_train"], splits["y_train"], batch_size, shift, seed)
+    keras.utils.set_random_seed(seed)
+    model = compile_mnist_vgg(size, epochs * len(batches), learning_rate, weight_decay)
+    timer = EpochTimer()
+    start = time.perf_counter()
+    history = model.fit(batches, epochs=epochs, callbacks=[timer], verbose=verbose,
+                        validation_data=(splits["x_validation"], splits["y_validation"]))
+    train_seconds = time.perf_counter() - start
+    test = model.evaluate(splits["x_test"], splits["y_test"], batch_size=512, verbose=0, return_dict=True)
+    settings["jit_compile"] = bool(model.jit_compile)
+    call = "support.training.train_mnist_vgg(" + ", ".join(
+        f"{key}={value!r}" for key, value in settings.items() if key != "jit_compile") + ")"
+    return {"schema": results.TRAIN_SCHEMA, "provenance": results.provenance([call]), "settings": settings,
+            "model": model.name, "params": model.count_params(), "epochs": epochs,
+            "curves": {name: [float(value) for value in history.history[name]] for name in results.CURVES},
+            "epoch_seconds": timer.seconds, "train_seconds": train_seconds,
+            "train_examples": len(splits["x_train"]), "test_examples": len(splits["x_test"]),
+            "test_loss": float(test["loss"]), "test_accuracy": float(test["accuracy"])}
+
+
+def parse_settings(argv=None):
+    """Parse the command line into keyword arguments of :func:`train_mnist_vgg`, plus out, quick."""
+    parser = argparse.ArgumentParser(prog="python -m support.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--size", choices=sorted(models.MNIST_VGG_CONFIGS))
+    for name, kind in (("epochs", int), ("batch_size", int), ("validation_size", int),
+                       ("learning_rate", float), ("weight_decay", float), ("shift", int),
+                       ("seed", int), ("limit_train", int), ("limit_test", int)):
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, help=f"default {DEFAULTS[name]}")
+    parser.add_argument("--out", default="course/results", help="results folder (default course/results)")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 epoch on 20,000 images, 2,000 test images, written under OUT/quick/")
+    arguments = parser.parse_args(argv)
+    base = QUICK if arguments.quick else DEFAULTS
+    settings = {key: base[key] if getattr(arguments, key) is None else getattr(arguments, key)
+                for key in DEFAULTS}
+    return settings, arguments.out, arguments.quick
+
+
+def main(argv=None):
+    """Entry point: train with the command line's settings, write the record. Returns its path."""
+    from support import quiet
+
+    quiet.setup()
+    settings, out, quick = parse_settings(argv)
+    record = train_mnist_vgg(**settings, verbose=2)
+    record["provenance"]["command"] = ["python", "-m", "support.train",
+                                       *(sys.argv[1:] if argv is None else argv)]
+    print(f"test accuracy {record['test_accuracy']:.4f} on {record['test_examples']} images, "
+          f"{record['train_seconds']:.1f} s of training ({record['provenance']['device']}, "
+          f"{record['provenance']['backend']})")
+    path = results.write_record(record, out, quick=quick)
+    print(f"wrote {path}")
+    return path

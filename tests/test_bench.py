@@ -1,0 +1,72 @@
+"""The bench command: its settings, its models, and a --quick run whose file validates."""
+
+import json
+import re
+
+import keras
+import pytest
+
+from support import bench, counting, results
+
+
+def test_quick_run_writes_one_valid_file(tmp_path):
+    path = bench.main(["--quick", "--models", "lenet5", "mnist_vgg_small", "--out", str(tmp_path)])
+    assert path.parent == tmp_path / "quick"
+    assert [file.name for file in (tmp_path / "quick").iterdir()] == [path.name]
+    assert re.fullmatch(rf"bench-{keras.backend.backend()}-[a-z0-9-]+-\d{{8}}-\d{{6}}\.json", path.name)
+    record = results.read_record(path)  # validates
+    assert [(row["model"], row["mode"]) for row in record["results"]] == [
+        ("lenet5", "forward"), ("lenet5", "train"), ("mnist_vgg_small", "forward"), ("mnist_vgg_small", "train")]
+    assert set(record["matmul"]) == {"float32"} and record["matmul"]["float32"]["size"] == 1024
+    assert record["predict_on_batch"]["model"] == "lenet5"
+    assert record["provenance"]["backend"] == keras.backend.backend()
+    assert record["provenance"]["command"][-2:] == ["--out", str(tmp_path)]
+    for row in record["results"]:
+        assert row["batch_size"] == 2 and len(row["times_ms"]) == 3
+    lenet = bench.build_model("lenet5", "float32")
+    assert results.check_flops(record, lenet) == counting.totals(counting.layer_table(lenet))["flops"]
+    assert json.loads(path.read_text())["settings"]["quick"] is True
+
+
+def test_default_settings_are_the_seeds():
+    settings = bench.parse_settings([])
+    assert settings["batch_size"] == 32 and settings["modes"] == ["forward", "train"]
+    assert settings["precisions"] == ["float32", "mixed_bfloat16"] and settings["jit_compile"]
+    assert settings["models"][:2] == ["lenet5", "alexnet"] and "vgg_D" in settings["models"]
+    assert settings["predict_model"] == "inception_v3"
+
+
+def test_options_override_quick_and_aliases_resolve():
+    settings = bench.parse_settings(["--quick", "--models", "vgg16", "mnist_vgg", "--steps", "7",
+                                     "--warmup", "0", "--no-jit"])
+    assert settings["models"] == ["vgg_D", "mnist_vgg_full"]
+    assert (settings["steps"], settings["warmup"], settings["batch_size"]) == (7, 0, 2)
+    assert settings["predict_model"] == "vgg_D" and not settings["jit_compile"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--models", "resnet50"], "'resnet50' is unknown"),
+    (["--batch-size", "0"], "batch_size=0"),
+    (["--steps", "-1"], "steps=-1"),
+    (["--warmup", "-1"], "warmup=-1"),
+    (["--predict-model", "vgg_F"], "'vgg_F' is unknown"),
+])
+def test_bad_settings_raise(argv, message):
+    with pytest.raises(ValueError, match=message):
+        bench.parse_settings(argv)
+
+
+@pytest.mark.parametrize("name, input_shape", [
+    ("lenet5", (32, 32, 1)), ("alexnet", (227, 227, 3)), ("mnist_vgg", (28, 28, 1)),
+    ("vgg_A", (224, 224, 3)),
+])
+def test_models_have_the_seeds_input_shapes(name, input_shape):
+    model = bench.model_builder(name)()
+    assert model.input_shape[1:] == input_shape
+    assert model.name == bench.ALIASES.get(name, name)  # rows are matched by the Keras name
+
+
+def test_build_model_sets_and_checks_the_policy():
+    model = bench.build_model("lenet5", "mixed_bfloat16")
+    assert model.get_layer("c1").dtype_policy.name == "mixed_bfloat16"
+    assert keras.mixed_precision.global_policy().name == "float32"

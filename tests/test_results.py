@@ -1,0 +1,183 @@
+"""Result files: the committed ones validate, broken ones are refused, tables and plots work."""
+
+import copy
+import json
+
+import matplotlib
+import pytest
+
+from support import models, results
+
+matplotlib.use("Agg")
+
+COMMITTED = sorted(path for path in results.DEFAULT_DIRECTORY.glob("*.json"))
+
+
+def bench_row(model="lenet5", mode="forward", precision="float32", batch_size=32, mean_ms=4.0,
+              flops_per_image=833_040, matmul_tflops=0.2):
+    """A consistent row, its derived figures computed here from their definitions."""
+    seconds = mean_ms / 1e3
+    tflops = flops_per_image * batch_size * (3 if mode == "train" else 1) / seconds / 1e12
+    return {"model": model, "input_shape": [32, 32, 1], "mode": mode, "precision": precision,
+            "batch_size": batch_size, "params": 61_706, "flops_per_image": flops_per_image,
+            "mean_ms": mean_ms, "std_ms": 0.5, "median_ms": mean_ms, "images_per_s": batch_size / seconds,
+            "tflops_per_s": tflops, "fraction_of_matmul": tflops / matmul_tflops}
+
+
+def bench_record(device="AMD EPYC (2 CPUs)", backend="tensorflow", date="2026-11-23T05:00:00+00:00"):
+    """A valid bench record with two rows."""
+    library = {"tensorflow": {"tensorflow": "2.21.0"}, "jax": {"jax": "0.10.2", "jaxlib": "0.10.2"}}[backend]
+    return {"schema": "cnn-course/bench/1",
+            "provenance": {"device": device, "backend": backend, "date": date, "host_cores": 2,
+                           "versions": {"python": "3.12.3", "keras": "3.15.1", "numpy": "2.4.6", **library},
+                           "command": ["python", "-m", "support.bench"]},
+            "settings": {"batch_size": 32}, "matmul": {"float32": {"size": 4096, "tflops_per_s": 0.2}},
+            "results": [bench_row(), bench_row(mode="train", mean_ms=10.0)],
+            "predict_on_batch": {"compiled_step_ms": 4.0, "predict_on_batch_tensor_ms": 5.0,
+                                 "predict_on_batch_numpy_ms": 6.0}}
+
+
+def training_record(epochs=2):
+    """A valid training record."""
+    record = bench_record()
+    del record["matmul"], record["results"], record["predict_on_batch"]
+    curves = {"loss": [0.5, 0.1], "accuracy": [0.9, 0.98], "val_loss": [0.2, 0.05], "val_accuracy": [0.95, 0.99]}
+    return {**record, "schema": "cnn-course/train/1", "epochs": epochs, "curves": curves,
+            "test_accuracy": 0.99, "test_loss": 0.04, "train_seconds": 12.5}
+
+
+def test_results_are_committed():
+    assert any(path.name.startswith("bench-") for path in COMMITTED), results.DEFAULT_DIRECTORY
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=[path.name for path in COMMITTED])
+def test_every_committed_file_validates(path):
+    record = results.read_record(path)
+    assert path.name.startswith(f"{results._kind_of(record)}-{record['provenance']['backend']}-")
+
+
+def test_committed_flops_are_the_analytic_counts():
+    builders = {"lenet5": models.lenet5, "alexnet": models.alexnet,
+                "mnist_vgg_full": lambda: models.mnist_vgg("full")}  # quick to build on both backends
+    checked = 0
+    for record in results.load_results("bench"):
+        names = {row["model"] for row in record["results"]}
+        for name in sorted(names & set(builders)):
+            results.check_flops(record, builders[name]())
+            checked += 1
+    assert checked
+
+
+def test_synthetic_records_validate():
+    results.validate_bench_record(bench_record())
+    results.validate_training_record(training_record())
+
+
+def broken(record, path, value=None, delete=False):
+    """A deep copy of ``record`` with the field at ``path`` (keys and indices) changed or deleted."""
+    record = copy.deepcopy(record)
+    parent = record
+    for key in path[:-1]:
+        parent = parent[key]
+    if delete:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return record
+
+
+@pytest.mark.parametrize("path, value, delete, message", [
+    (("schema",), "cnn-course/bench/0", False, "schema 'cnn-course/bench/0'"),
+    (("provenance", "device"), None, True, "provenance.device is missing"),
+    (("provenance", "versions", "tensorflow"), None, True, "provenance.versions.tensorflow is missing"),
+    (("provenance", "date"), "yesterday", False, "provenance.date='yesterday'"),
+    (("results", 0, "mean_ms"), -4.0, False, r"results\[0\].mean_ms=-4.0"),
+    (("results", 1, "std_ms"), -0.1, False, r"results\[1\].std_ms=-0.1"),
+    (("results", 0, "median_ms"), float("nan"), False, "not a finite number"),
+    (("results", 0, "tflops_per_s"), 1.0, False, r"results\[0\].tflops_per_s=1.0 disagrees"),
+    (("results", 0, "images_per_s"), 1.0, False, r"results\[0\].images_per_s=1.0 disagrees"),
+    (("results", 0, "fraction_of_matmul"), 2.0, False, "outside"),
+    (("results", 0, "mode"), "backward", False, "'backward'"),
+    (("results", 0, "precision"), "mixed_bfloat16", False, "matmul.mixed_bfloat16 is missing"),
+    (("results",), [], False, "results is empty"),
+    (("predict_on_batch",), None, True, "predict_on_batch is missing"),
+])
+def test_broken_bench_records_raise(path, value, delete, message):
+    with pytest.raises(ValueError, match=message):
+        results.validate_bench_record(broken(bench_record(), path, value, delete))
+
+
+@pytest.mark.parametrize("path, value, delete, message", [
+    (("schema",), "cnn-course/bench/1", False, "expected 'cnn-course/train/1'"),
+    (("curves", "val_accuracy"), [0.9], False, "curves.val_accuracy has 1 values"),
+    (("curves", "accuracy", 1), 1.2, False, r"curves.accuracy\[1\]=1.2"),
+    (("test_accuracy",), None, True, "test_accuracy is missing"),
+    (("train_seconds",), 0, False, "train_seconds=0"),
+    (("provenance", "host_cores"), 0, False, "host_cores=0"),
+])
+def test_broken_training_records_raise(path, value, delete, message):
+    with pytest.raises(ValueError, match=message):
+        results.validate_training_record(broken(training_record(), path, value, delete))
+
+
+def test_write_then_load_filters_and_sorts(tmp_path):
+    late = bench_record(device="NVIDIA H100 80GB HBM3 (GPU); AMD EPYC (16 CPUs)", backend="jax",
+                        date="2026-11-24T10:00:00+00:00")
+    early = bench_record()
+    paths = [results.write_record(record, tmp_path) for record in (late, early, early)]
+    assert paths[0].name == "bench-jax-nvidia-h100-80gb-hbm3-gpu-20261124-100000.json"
+    assert paths[2].name == paths[1].name.replace(".json", "-2.json")  # never overwritten
+    results.write_record(early, tmp_path, quick=True)  # under quick/: not read
+    (tmp_path / "train-notes.json").write_text("{}")  # another kind: not read as bench
+    loaded = results.load_results("bench", tmp_path)
+    assert [record["provenance"]["backend"] for record in loaded] == ["tensorflow", "tensorflow", "jax"]
+    assert [results.is_gpu(record) for record in loaded] == [False, False, True]
+    assert len(results.load_results("bench", tmp_path, backend="jax")) == 1
+    assert len(results.load_results("bench", tmp_path, device_contains="h100")) == 1
+    assert {key: value for key, value in loaded[2].items() if key != "path"} == late
+
+
+def test_load_names_the_broken_file(tmp_path):
+    path = tmp_path / "bench-tensorflow-cpu-20261123-050000.json"
+    path.write_text(json.dumps(broken(bench_record(), ("provenance", "device"), delete=True)))
+    with pytest.raises(ValueError, match=f"{path.name}.*provenance.device is missing"):
+        results.load_results("bench", tmp_path)
+
+
+def test_environment_variable_names_the_folder(tmp_path, monkeypatch):
+    results.write_record(bench_record(), tmp_path)
+    monkeypatch.setenv(results.RESULTS_ENV_VAR, str(tmp_path))
+    assert len(results.load_results("bench")) == 1
+    with pytest.raises(ValueError, match="kind='timings'"):
+        results.load_results("timings")
+
+
+def test_check_flops_refuses_another_count():
+    model = models.lenet5()
+    assert results.check_flops(bench_record(), model) == 833_040
+    wrong = broken(bench_record(), ("results", 1, "flops_per_image"), 833_041)
+    with pytest.raises(ValueError, match="lenet5/train/float32"):
+        results.check_flops(wrong, model)
+    with pytest.raises(ValueError, match="no row for model 'alexnet'"):
+        results.check_flops(bench_record(), models.alexnet())
+
+
+def test_bench_table_is_fixed_width_and_deterministic():
+    records = [bench_record(), bench_record(device="NVIDIA H100 80GB HBM3 (GPU); AMD EPYC (16 CPUs)")]
+    table = results.bench_table(records, modes=["train"])
+    lines = table.splitlines()
+    assert len(lines) == 4 and len({len(line) for line in lines}) == 1
+    assert lines[2].split() == ["AMD", "EPYC", "(2", "CPUs)", "tensorflow", "lenet5", "train", "float32",
+                                "32", "10.00", "0.50", "3200.0", "0.008", "4.0"]
+    assert lines[3].startswith("NVIDIA H100 80GB HBM3 ")
+    assert table == results.bench_table(records, modes=["train"])
+
+
+def test_plot_bench_draws_one_bar_per_timing():
+    extra = [{"label": "2017 seed (TF1, Titan X)", "mode": "forward", "mean_ms": 30.0}]
+    figure = results.plot_bench([bench_record()], "lenet5", extra_rows=extra)
+    forward_axis, train_axis = figure.axes
+    assert len(forward_axis.patches) == 2 and len(train_axis.patches) == 1
+    assert forward_axis.patches[1].get_width() == 30.0
+    with pytest.raises(ValueError, match="no timing of model 'vgg_D'"):
+        results.plot_bench([bench_record()], "vgg_D")
