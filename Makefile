@@ -14,7 +14,7 @@ endif
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: install course test test-notebooks test-tensorflow test-jax notebooks
+.PHONY: install course test notebooks
 
 install: $(STAMP)
 

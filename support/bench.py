@@ -40,15 +40,10 @@ def model_builder(name):
     from support import models
 
     name = ALIASES.get(name, name)
-    builders = {"lenet5": models.lenet5, "alexnet": models.alexnet, "googlenet": models.googlenet,
-                "inception_v3": models.inception_v3,
-                "mnist_vgg_full": functools.partial(models.mnist_vgg, "full"),
-                "mnist_vgg_small": functools.partial(models.mnist_vgg, "small")}
-    builders.update({f"vgg_{config}": functools.partial(models.vgg, config) for config in "ABCDE"})
-    if name not in builders:
+    if name not in models.BUILDERS:
         raise ValueError(f"model {name!r} is unknown; use one of {list(MODEL_NAMES)} "
                          f"(or an alias: {sorted(ALIASES)}).")
-    return builders[name]
+    return models.BUILDERS[name]
 
 
 def build_model(name, precision):

@@ -66,6 +66,15 @@ def test_models_have_the_seeds_input_shapes(name, input_shape):
     assert model.name == bench.ALIASES.get(name, name)  # rows are matched by the Keras name
 
 
+def test_model_names_are_the_builders_table():
+    from support import models
+
+    assert bench.MODEL_NAMES == tuple(models.BUILDERS)
+    for name, builder in models.BUILDERS.items():
+        if not name.startswith(("vgg_", "inception", "googlenet")):  # the small ones, built quickly
+            assert builder().name == name
+
+
 def test_build_model_sets_and_checks_the_policy():
     model = bench.build_model("lenet5", "mixed_bfloat16")
     assert model.get_layer("c1").dtype_policy.name == "mixed_bfloat16"
