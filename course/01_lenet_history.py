@@ -370,7 +370,8 @@ print("LeNet-5 results on a GPU:", "yes" if gpu_records else "not measured yet (
 # %%
 # NBVAL_IGNORE_OUTPUT
 print(results.bench_table(lenet_records, models=["lenet5"]))
-this_run = {"label": f"this notebook · {settings.profile}", "mode": "train", "mean_ms": here["mean_s"] * 1e3}
+this_run = {"label": f"this notebook · {settings.profile}", "mode": "train", "mean_ms": here["mean_s"] * 1e3,
+            "color": "tab:green"}
 results.plot_bench(lenet_records, "lenet5", extra_rows=[this_run]) if lenet_records else None
 
 # %% [markdown]

@@ -666,8 +666,70 @@ if not gpu_records:
     print("No GPU figures have been measured yet: they will come from `python -m support.bench` "
           "on a GPU machine, written to course/results/ with their provenance.")
 this_run = [{"label": f"this notebook · {settings.profile.upper()} · batch {result['batch_size']}",
-             "mode": result["mode"], "images_per_s": result["images_per_s"]} for result in (forward, train)]
-results.plot_bench(records, "alexnet", quantity="images_per_s", extra_rows=this_run + published_rows)
+             "mode": result["mode"], "images_per_s": result["images_per_s"], "color": "tab:green"}
+            for result in (forward, train)]
+results.plot_bench(records, "alexnet", quantity="images_per_s", extra_rows=this_run + published_rows,
+                   modes=["forward", "train"])
+
+# %% [markdown]
+# Blue bars are files measured on a CPU, orange on a GPU, green this notebook's run, grey the
+# published TF1 figures.
+#
+# ### Does the harness add time of its own?
+# A harness that wraps the step in extra work would time itself. So the bench command checks
+# it in every run: on one model (VGG16 when it is in the run) it alternates rounds of the
+# harness's step with rounds of `timing.bare_step`, the same step written as plainly as the
+# backend allows (`jax.jit` of `model.stateless_call` and SGD with momentum written out, or a
+# `tf.function` with a `GradientTape`), on the same batch. The ratio of their medians should
+# be 1:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+table, checks = results.harness_table(records)
+print(table)
+assert checks, "no results file has a harness check: run python -m support.bench"
+for record, check in checks:  # on a GPU the course's bar is 10%; a shared 2-core CPU is noisier
+    assert check["harness_over_bare"] <= (1.10 if results.is_gpu(record) else 1.25), check
+
+# %% [markdown]
+# ### Where a training step's time goes
+# `--modes forward gradients train` also times the forward and backward pass without the
+# update. Backward is then gradients minus forward, the update train minus gradients (median
+# times). The rule of thumb says backward costs two forwards, because it computes two
+# gradients (with respect to the activations and to the weights), each with about the
+# arithmetic of the forward pass. The update is SGD with momentum: it reads and writes every
+# weight and its velocity, which costs memory traffic, not arithmetic. The update is the small
+# difference of two measured times, so it is printed with its standard error. From the files:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+for record in records:
+    for model in ("alexnet", "vgg_D"):
+        try:
+            parts = results.step_breakdown(record, model)
+        except ValueError:
+            continue
+        backward_forwards = parts["backward_ms"] / parts["forward_ms"]
+        update_share = parts["update_ms"] / parts["train_ms"]
+        error_share = parts["update_error_ms"] / parts["train_ms"]
+        print(f"{results.short_device(record):<28} {record['provenance']['backend']:<10} {model:<8} "
+              f"forward {parts['forward_ms']:8.1f} ms, backward {backward_forwards:.1f} forwards, "
+              f"update {update_share:5.1%} ± {error_share:.1%} of the step")
+        if not results.is_gpu(record):
+            assert 2 <= backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
+results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
+
+# %% [markdown]
+# On the course's 2-core CPU (every CPU file is asserted to show this): backward costs two to
+# five forwards, more than the FLOP count's two (the backward convolutions reach fewer
+# FLOP/s than the forward ones), and the update stays under 15% of the step: arithmetic
+# dominates, even for the 138 million weights of VGG16. The standard errors printed beside
+# it show how roughly so small a share is measured on a shared CPU. A difference of two
+# measured times can even come out negative: the gradients step and the training step are
+# two programs that XLA compiles separately, and the gradients step pays for summing every
+# gradient (so that none is skipped) while the training step fuses the update into the
+# backward pass. A GPU does arithmetic far faster than it moves memory; where GPU files are
+# present, the chart shows them too: compare the update's share there.
 
 # %% [markdown]
 # ## Errata of the seed's code

@@ -9,8 +9,12 @@ forward and training steps, float32 and mixed bfloat16. Writes one JSON file per
     python -m support.bench --quick
 
 Besides the networks it measures the device's matrix-product rate once per precision (the
-ceiling a network's FLOP/s are read against) and, once, ``predict_on_batch`` against the
-bare compiled step. Notebooks 01 and 02 read the files with :mod:`support.results`.
+ceiling a network's FLOP/s are read against); once, ``predict_on_batch`` against the bare
+compiled step; and, for one reference model (VGG16 when it is in the run), the harness's
+step against a plainly written ``jax.jit`` (or ``tf.function``) step, alternating, to show
+that the harness adds no time of its own. ``--modes gradients`` also times the forward and
+backward pass without the update, which splits a training step into where its time goes.
+Notebooks 01 and 02 read the files with :mod:`support.results`.
 """
 
 import argparse
@@ -28,6 +32,7 @@ QUICK = {"models": ("lenet5", "mnist_vgg_small", "alexnet"), "modes": ("forward"
          "precisions": ("float32",), "batch_size": 2, "steps": 3, "warmup": 1, "matmul_size": 1024}
 MATMUL_DTYPE = {"float32": "float32", "mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 PREDICT_MODEL_PREFERENCE = ("inception_v3", "googlenet", "vgg_D")
+REFERENCE_MODEL_PREFERENCE = ("vgg_D",)  # the issue's bar: VGG16 against a bare jax.jit step
 
 
 def model_builder(name):
@@ -80,12 +85,12 @@ def result_row(model, measured):
 
 def format_row(row):
     """One printed line per timing, aligned with :data:`HEADER`."""
-    return (f"{row['model']:<16}{row['mode']:<9}{row['precision']:<16}{row['batch_size']:>6}"
+    return (f"{row['model']:<16}{row['mode']:<10}{row['precision']:<16}{row['batch_size']:>6}"
             f"{row['mean_ms']:>12.2f}{row['std_ms']:>9.2f}{row['images_per_s']:>11.1f}"
             f"{row['tflops_per_s']:>9.3f}{row['first_step_ms'] / 1e3:>10.1f}")
 
 
-HEADER = (f"{'model':<16}{'mode':<9}{'precision':<16}{'batch':>6}{'ms/batch':>12}{'+-':>9}"
+HEADER = (f"{'model':<16}{'mode':<10}{'precision':<16}{'batch':>6}{'ms/batch':>12}{'+-':>9}"
           f"{'images/s':>11}{'TFLOP/s':>9}{'compile s':>10}")
 
 
@@ -134,13 +139,32 @@ def measure_models(settings):
         for precision in settings["precisions"]:
             model = build_model(name, precision)
             for mode in settings["modes"]:
-                if mode == "train" and isinstance(model.output_shape, list):
+                if mode != "forward" and isinstance(model.output_shape, list):
                     continue
                 measured = timing.benchmark(model, settings["batch_size"], mode, settings["steps"],
                                             settings["warmup"], settings["jit_compile"])
                 rows.append(result_row(model, measured))
                 print(format_row(rows[-1]), flush=True)
     return rows
+
+
+def measure_harness_overhead(settings):
+    """The harness against the bare step on the reference model: a dict per precision and mode."""
+    from support import timing
+
+    checks = []
+    for precision in settings["precisions"]:
+        model = build_model(settings["reference_model"], precision)
+        for mode in [mode for mode in settings["modes"] if mode in ("forward", "train")]:
+            if mode == "train" and isinstance(model.output_shape, list):
+                continue
+            check = timing.harness_overhead(model, settings["batch_size"], mode, settings["steps"],
+                                            settings["warmup"])
+            checks.append(check)
+            print(f"{check['model']} {mode} {precision}: harness {check['harness_median_ms']:.2f} ms, "
+                  f"bare step {check['bare_median_ms']:.2f} ms (x{check['harness_over_bare']:.3f})",
+                  flush=True)
+    return checks
 
 
 def measure_predict_on_batch(settings):
@@ -162,7 +186,8 @@ def run_bench(settings, command=None):
     The matmul rate is measured before and after the networks; the faster is the ceiling.
 
     Returns:
-        The bench record: ``schema, provenance, settings, matmul, results, predict_on_batch``.
+        The bench record: ``schema, provenance, settings, matmul, results, predict_on_batch``
+        and, when compiled, ``harness_check``.
     """
     from support import results
 
@@ -172,6 +197,8 @@ def run_bench(settings, command=None):
     first_matmul = measure_matmul(settings)
     rows = measure_models(settings)
     record["predict_on_batch"] = measure_predict_on_batch(settings)
+    if settings["jit_compile"]:  # the bare step is always compiled
+        record["harness_check"] = measure_harness_overhead(settings)
     record["matmul"] = best_matmul(first_matmul, measure_matmul(settings))
     record["results"] = add_fractions(rows, record["matmul"])
     print(results.bench_table([record]), flush=True)
@@ -182,13 +209,16 @@ def argument_parser():
     """The command line's options (``python -m support.bench --help``)."""
     parser = argparse.ArgumentParser(prog="python -m support.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--models", nargs="+", help=f"default: all but mnist_vgg_small; from {list(MODEL_NAMES)}")
-    parser.add_argument("--modes", nargs="+", choices=("forward", "train"))
+    parser.add_argument("--modes", nargs="+", choices=("forward", "gradients", "train"),
+                        help="default: forward train (gradients: forward and backward, no update)")
     parser.add_argument("--precisions", nargs="+", choices=tuple(MATMUL_DTYPE))
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--steps", type=int, help="timed steps (default 20)")
     parser.add_argument("--warmup", type=int, help="untimed steps first, incl. the compile (default 5)")
     parser.add_argument("--matmul-size", type=int, help="side of the square matrices (default 4096)")
     parser.add_argument("--predict-model", help="model of the predict_on_batch comparison")
+    parser.add_argument("--reference-model", help="model timed against the bare step (default vgg_D, "
+                        "else the first model)")
     parser.add_argument("--no-jit", action="store_true", help="do not compile with XLA")
     parser.add_argument("--out", default="course/results", help="results folder (default course/results)")
     parser.add_argument("--quick", action="store_true", help="a one-minute smoke test, written under OUT/quick/")
@@ -217,7 +247,11 @@ def parse_settings(argv=None):
                     jit_compile=not arguments.no_jit, quick=arguments.quick, out=arguments.out)
     preferred = [name for name in PREDICT_MODEL_PREFERENCE if name in settings["models"]]
     settings["predict_model"] = arguments.predict_model or (preferred + settings["models"])[0]
-    model_builder(settings["predict_model"])
+    preferred = [name for name in REFERENCE_MODEL_PREFERENCE if name in settings["models"]]
+    settings["reference_model"] = arguments.reference_model or (preferred + settings["models"])[0]
+    for key in ("predict_model", "reference_model"):
+        settings[key] = ALIASES.get(settings[key], settings[key])
+        model_builder(settings[key])
     return settings
 
 

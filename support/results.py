@@ -22,7 +22,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from support import counting, hardware
+from support import counting, hardware, timing
 
 BENCH_SCHEMA = "cnn-course/bench/1"
 TRAIN_SCHEMA = "cnn-course/train/1"
@@ -34,7 +34,6 @@ BENCH_RESULT_FIELDS = ("model", "input_shape", "mode", "precision", "batch_size"
                        "flops_per_image", "mean_ms", "std_ms", "median_ms", "images_per_s",
                        "tflops_per_s", "fraction_of_matmul")
 CURVES = ("loss", "accuracy", "val_loss", "val_accuracy")
-_TRAIN_FLOPS_FACTOR = {"forward": 1, "train": 3}
 _ENVIRONMENT_FLAGS = ("XLA_FLAGS", "JAX_DEFAULT_MATMUL_PRECISION", "TF_ENABLE_ONEDNN_OPTS",
                       "CUDA_VISIBLE_DEVICES", "XLA_PYTHON_CLIENT_MEM_FRACTION")
 
@@ -220,8 +219,9 @@ def validate_bench_record(record):
     """Raise ValueError naming the first missing or inconsistent field of a bench record.
 
     Checks the schema, the provenance, positive times, and that the derived figures agree:
-    ``images_per_s = batch / mean``, ``tflops_per_s = flops_per_image * batch * (3 if train
-    else 1) / mean``, ``fraction_of_matmul = tflops_per_s / matmul[precision]`` in (0, 1.5).
+    ``images_per_s = batch / mean``, ``tflops_per_s = flops_per_image * batch * (1 forward,
+    else 3) / mean``, ``fraction_of_matmul = tflops_per_s / matmul[precision]`` in (0, 1.5),
+    and, where the file has a ``harness_check``, ``harness_over_bare = harness / bare``.
     """
     if _kind_of(record) != "bench":
         raise ValueError(f"schema {record['schema']!r}: expected {BENCH_SCHEMA!r}.")
@@ -239,6 +239,14 @@ def validate_bench_record(record):
     predict = _field(record, "predict_on_batch", "record")
     for key in ("compiled_step_ms", "predict_on_batch_tensor_ms", "predict_on_batch_numpy_ms"):
         _number(predict, key, "predict_on_batch", low=0, low_open=True)
+    for index, check in enumerate(record.get("harness_check", [])):  # absent in older files
+        where = f"harness_check[{index}]"
+        if _field(check, "mode", where) not in ("forward", "train"):
+            raise ValueError(f"field {where}.mode={check['mode']!r} is not 'forward' or 'train'.")
+        harness = _number(check, "harness_median_ms", where, low=0, low_open=True)
+        bare = _number(check, "bare_median_ms", where, low=0, low_open=True)
+        _close(_number(check, "harness_over_bare", where, low=0, low_open=True), harness / bare,
+               "harness_over_bare", where)
 
 
 def _validate_bench_result(result, matmul, where):
@@ -246,8 +254,8 @@ def _validate_bench_result(result, matmul, where):
     for key in BENCH_RESULT_FIELDS:
         _field(result, key, where)
     mode = result["mode"]
-    if mode not in _TRAIN_FLOPS_FACTOR:
-        raise ValueError(f"field {where}.mode={mode!r} is not 'forward' or 'train'.")
+    if mode not in timing.FLOPS_FACTOR:
+        raise ValueError(f"field {where}.mode={mode!r} is not one of {list(timing.FLOPS_FACTOR)}.")
     batch = _number(result, "batch_size", where, low=1)
     _number(result, "params", where, low=1)
     flops = _number(result, "flops_per_image", where, low=0, low_open=True)
@@ -257,7 +265,7 @@ def _validate_bench_result(result, matmul, where):
     _close(_number(result, "images_per_s", where, low=0, low_open=True), batch / mean_s,
            "images_per_s", where)
     tflops = _number(result, "tflops_per_s", where, low=0, low_open=True)
-    _close(tflops, flops * batch * _TRAIN_FLOPS_FACTOR[mode] / mean_s / 1e12, "tflops_per_s", where)
+    _close(tflops, flops * batch * timing.FLOPS_FACTOR[mode] / mean_s / 1e12, "tflops_per_s", where)
     matmul_rate = _number(_field(matmul, result["precision"], "matmul"), "tflops_per_s",
                           f"matmul.{result['precision']}")
     fraction = _number(result, "fraction_of_matmul", where, low=0, high=1.5, low_open=True)
@@ -350,30 +358,123 @@ def bench_table(records, models=None, modes=None):
         str: one line per timing: device, backend, model, mode, precision, batch, mean and
         standard deviation in ms, images/s, TFLOP/s and the percentage of the matmul rate.
     """
-    header = (f"{'device':<28} {'backend':<10} {'model':<16} {'mode':<7} {'precision':<14} "
+    header = (f"{'device':<28} {'backend':<10} {'model':<16} {'mode':<9} {'precision':<14} "
               f"{'batch':>5} {'ms/batch':>10} {'+-':>8} {'images/s':>10} {'TFLOP/s':>8} {'%matmul':>7}")
     lines = [header, "-" * len(header)]
     for row in bench_rows(records, models, modes):
-        lines.append(f"{row['device']:<28} {row['backend']:<10} {row['model']:<16} {row['mode']:<7} "
+        lines.append(f"{row['device']:<28} {row['backend']:<10} {row['model']:<16} {row['mode']:<9} "
                      f"{row['precision']:<14} {row['batch_size']:>5} {row['mean_ms']:>10.2f} "
                      f"{row['std_ms']:>8.2f} {row['images_per_s']:>10.1f} {row['tflops_per_s']:>8.3f} "
                      f"{100 * row['fraction_of_matmul']:>7.1f}")
     return "\n".join(lines)
 
 
-def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=True):
+def harness_table(records):
+    """A fixed-width table of the files' harness checks: harness step against the bare step.
+
+    Returns:
+        ``(table, checks)``: the text, and the ``(record, check)`` pairs it shows (see
+        :func:`support.timing.harness_overhead`); files without a check are skipped.
+    """
+    checks = [(record, check) for record in records for check in record.get("harness_check", [])]
+    header = (f"{'device':<28} {'backend':<10} {'model':<8} {'mode':<8} {'precision':<15} "
+              f"{'harness ms':>10} {'bare ms':>10} {'ratio':>6}")
+    lines = [header, "-" * len(header)]
+    for record, check in checks:
+        lines.append(f"{short_device(record):<28} {record['provenance']['backend']:<10} {check['model']:<8} "
+                     f"{check['mode']:<8} {check['precision']:<15} {check['harness_median_ms']:>10.2f} "
+                     f"{check['bare_median_ms']:>10.2f} {check['harness_over_bare']:>6.3f}")
+    return "\n".join(lines), checks
+
+
+def step_breakdown(record, model, precision="float32"):
+    """Split a training step into forward, backward and update, from one file's rows.
+
+    Needs the model's "forward", "gradients" and "train" rows (``--modes forward gradients
+    train``): backward = gradients - forward, update = train - gradients. Median times: one
+    slow step (another process, a page fault) moves a mean by more than the update costs.
+
+    The update is a small difference of two measured times, so it comes with its standard
+    error: ``sqrt(std_train**2 + std_gradients**2) / sqrt(steps)``, the standard error of a
+    difference of means, times sqrt(pi / 2) because a median scatters that much more than a
+    mean does (for normally distributed times).
+
+    Returns:
+        dict: ``forward_ms, backward_ms, update_ms, update_error_ms, train_ms``.
+    """
+    rows = {row["mode"]: row for row in record["results"]
+            if row["model"] == model and row["precision"] == precision}
+    missing = [mode for mode in timing.MODES if mode not in rows]
+    if missing:
+        raise ValueError(f"the {short_device(record)} file has no {missing} row of {model!r} in "
+                         f"{precision}; run python -m support.bench --modes forward gradients train.")
+    steps = record["settings"].get("steps")
+    if not isinstance(steps, int) or steps < 2:
+        raise ValueError(f"the {short_device(record)} file's settings give steps={steps!r}; the "
+                         "update's standard error needs the number of timed steps (2 or more).")
+    medians = {mode: row["median_ms"] for mode, row in rows.items()}
+    spread = math.hypot(rows["train"]["std_ms"], rows["gradients"]["std_ms"])
+    return {"forward_ms": medians["forward"], "backward_ms": medians["gradients"] - medians["forward"],
+            "update_ms": medians["train"] - medians["gradients"],
+            "update_error_ms": spread / math.sqrt(steps) * math.sqrt(math.pi / 2),
+            "train_ms": medians["train"]}
+
+
+def plot_step_breakdown(records, models, precision="float32"):
+    """Stacked bars: the share of forward, backward and update in each model's training step.
+
+    One bar per model and file that has the three modes (:func:`step_breakdown`); the label
+    gives the device, backend, the step's time and the update's share. An update measured
+    below zero (noise, see :func:`step_breakdown`) is drawn as zero; its label still says it.
+    Returns a matplotlib Figure.
+    """
+    from matplotlib.figure import Figure
+
+    bars = []
+    for record in records:
+        for model in models:
+            try:
+                parts = step_breakdown(record, model, precision)
+            except ValueError:
+                continue
+            shares = [parts[f"{name}_ms"] / parts["train_ms"] for name in ("forward", "backward", "update")]
+            step = f"{parts['train_ms']:,.0f}" if parts["train_ms"] >= 10 else f"{parts['train_ms']:.2f}"
+            label = (f"{model} · {short_device(record)} · {record['provenance']['backend']} · "
+                     f"{step} ms · update {shares[2]:.1%}")
+            shares[2] = max(shares[2], 0.0)
+            bars.append((label, shares))
+    if not bars:
+        raise ValueError(f"no file has forward, gradients and train rows of {list(models)} in {precision}.")
+    figure = Figure(figsize=(8, 1.2 + 0.45 * len(bars)), layout="constrained")
+    axis = figure.subplots()
+    left = [0.0] * len(bars)
+    for index, (name, colour) in enumerate((("forward", "tab:blue"), ("backward", "tab:orange"),
+                                            ("update", "tab:green"))):
+        widths = [shares[index] for _, shares in bars]
+        axis.barh([label for label, _ in bars], widths, left=left, color=colour, label=name)
+        left = [start + width for start, width in zip(left, widths)]
+    axis.invert_yaxis()
+    axis.set_xlabel(f"share of the training step ({precision})")
+    figure.legend(loc="outside upper center", ncols=3, fontsize="small")
+    return figure
+
+
+def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=True, modes=None):
     """Bar chart of one model's timings across devices, backends and precisions.
 
     Args:
         records: bench records. model: the model's name, e.g. "vgg_D".
         quantity: "mean_ms" (time per batch) or "images_per_s".
-        extra_rows: other figures to show beside them, e.g. the seeds' published ones: dicts
-            with ``label``, ``mode`` and the quantity, e.g.
+        extra_rows: other figures to show beside them, e.g. the seeds' published ones or the
+            notebook's own run: dicts with ``label``, ``mode``, the quantity and optionally a
+            matplotlib ``color`` (grey by default), e.g.
             ``{"label": "2017 seed (TF1)", "mode": "forward", "mean_ms": 80.0}``.
         log_scale: a logarithmic axis (CPU and GPU differ by orders of magnitude).
+        modes: the panels to draw, e.g. ``["forward", "train"]``; None draws every mode found.
 
     Returns:
-        A matplotlib Figure with one panel per mode ("forward", "train").
+        A matplotlib Figure with one panel per mode ("forward", "gradients", "train"). Bars:
+        blue for CPU files, orange for GPU files, then the extra rows in their colours.
     """
     from matplotlib.figure import Figure  # not pyplot: shown once, as the cell's value
 
@@ -381,9 +482,10 @@ def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=Tr
         raise ValueError(f"quantity={quantity!r}: use 'mean_ms' or 'images_per_s'.")
     bars = [(f"{row['device']} · {row['backend']} · {row['precision']} · batch {row['batch_size']}",
              row["mode"], row[quantity], "tab:orange" if row["gpu"] else "tab:blue")
-            for row in bench_rows(records, models=[model])]
-    bars += [(row["label"], row["mode"], row[quantity], "tab:gray") for row in extra_rows or []]
-    modes = [mode for mode in ("forward", "train") if any(bar[1] == mode for bar in bars)]
+            for row in bench_rows(records, models=[model], modes=modes)]
+    bars += [(row["label"], row["mode"], row[quantity], row.get("color", "tab:gray"))
+             for row in extra_rows or [] if modes is None or row["mode"] in modes]
+    modes = [mode for mode in timing.MODES if any(bar[1] == mode for bar in bars)]
     if not modes:
         raise ValueError(f"no timing of model {model!r} in the records or extra_rows.")
     figure = Figure(figsize=(8, 1 + 0.4 * len(bars)), layout="constrained")

@@ -27,10 +27,11 @@ import keras
 
 from support import counting
 
-MODES = ("forward", "train")
+MODES = ("forward", "gradients", "train")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 MATMUL_DTYPES = ("float32", "float16", "bfloat16")
 TRAIN_FLOPS_FACTOR = 3  # forward + gradients w.r.t. activations + gradients w.r.t. weights
+FLOPS_FACTOR = {"forward": 1, "gradients": TRAIN_FLOPS_FACTOR, "train": TRAIN_FLOPS_FACTOR}
 
 
 def check_positive_integer(name, value, minimum=1):
@@ -69,15 +70,16 @@ def compile_function(function, jit_compile=True, donate_first_argument=False):
 def synchronise(result):
     """Wait until the device has computed ``result`` (a tensor or a nested structure of them).
 
-    JAX: ``jax.block_until_ready``. TensorFlow: copy one value of the first tensor to the host,
-    which waits for the ops that produced it.
+    JAX: ``jax.block_until_ready``. TensorFlow: copy the first value of every tensor to the
+    host (stacked, in one copy), which waits for the ops that produced them.
     """
     if keras.backend.backend() == "jax":
         import jax
 
         return jax.block_until_ready(result)
-    first = keras.tree.flatten(result)[0]
-    return keras.ops.convert_to_numpy(keras.ops.reshape(first, (-1,))[0])
+    firsts = [keras.ops.cast(keras.ops.reshape(leaf, (-1,))[0], "float32")
+              for leaf in keras.tree.flatten(result)]
+    return keras.ops.convert_to_numpy(keras.ops.stack(firsts))  # one copy, after every output
 
 
 def time_calls(function, arguments, steps, warmup):
@@ -204,6 +206,56 @@ def forward_step(model, jit_compile=True):
     return (lambda images, labels: compiled(images)), (lambda: None)
 
 
+def check_single_output(model):
+    """Raise ValueError if ``model`` has several outputs: a gradient step needs one loss."""
+    if isinstance(model.output_shape, list):
+        raise ValueError(f"model {model.name!r} has {len(model.output_shape)} outputs; time the "
+                         "training step of a single-output model (build it without auxiliary heads).")
+
+
+def gradients_step(model, jit_compile=True):
+    """The compiled forward and backward pass without the update: the loss and its gradients.
+
+    Timed beside "forward" and "train", it splits a training step into where its time goes:
+    the backward pass (gradients minus forward) and the optimizer (train minus gradients).
+    On TensorFlow, batch-norm statistics still move (``training=True``); on JAX the new
+    statistics are dropped, and the weights stay as they are on both.
+
+    Returns:
+        ``(step, finish)``: ``step(images, labels)`` returns the loss and the sum of every
+        gradient's entries (a scalar that depends on all of them, so that none is skipped; one
+        read of the gradients, about the size of the weights, is the price); ``finish()`` does
+        nothing.
+    """
+    check_single_output(model)
+    loss_function = keras.losses.SparseCategoricalCrossentropy()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        trainable = [variable.value for variable in model.trainable_variables]
+        non_trainable = [variable.value for variable in model.non_trainable_variables]
+
+        def loss(trainable, non_trainable, images, labels):
+            predictions, _ = model.stateless_call(trainable, non_trainable, images, training=True)
+            return loss_function(labels, predictions)
+
+        def loss_and_checksum(trainable, non_trainable, images, labels):
+            value, gradients = jax.value_and_grad(loss)(trainable, non_trainable, images, labels)
+            return value, checksum(gradients)
+
+        compiled = compile_function(loss_and_checksum, jit_compile)
+        return (lambda images, labels: compiled(trainable, non_trainable, images, labels)), (lambda: None)
+
+    def step(images, labels):
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss = loss_function(labels, model(images, training=True))
+        return loss, checksum(tape.gradient(loss, model.trainable_variables))
+
+    return compile_function(step, jit_compile), (lambda: None)
+
+
 def train_step(model, jit_compile=True, learning_rate=0.01, momentum=0.9):
     """The compiled training step: forward, sparse cross-entropy, gradients, SGD with momentum.
 
@@ -221,9 +273,7 @@ def train_step(model, jit_compile=True, learning_rate=0.01, momentum=0.9):
         ``(step, finish)``: ``step(images, labels)`` returns the loss; ``finish()`` writes the
         trained weights back into ``model`` (on TensorFlow they are already there).
     """
-    if isinstance(model.output_shape, list):
-        raise ValueError(f"model {model.name!r} has {len(model.output_shape)} outputs; time the "
-                         "training step of a single-output model (build it without auxiliary heads).")
+    check_single_output(model)
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
     optimizer.build(model.trainable_variables)
     loss_function = keras.losses.SparseCategoricalCrossentropy()
@@ -278,17 +328,21 @@ def _jax_train_step(model, optimizer, loss_function, jit_compile):
     return run, finish
 
 
+STEPS = {"forward": forward_step, "gradients": gradients_step, "train": train_step}
+
+
 def benchmark(model, batch_size, mode="forward", steps=20, warmup=5, jit_compile=True,
               flops_per_image=None, seed=0):
     """Time the compiled forward or training step of ``model`` on a random batch.
 
-    FLOPs per step: ``flops_per_image * batch_size`` forward, and 3 times that for a training
-    step (forward, then the gradients with respect to activations and to weights, each about
-    one forward pass); batch norm, pooling and the update are not counted.
+    FLOPs per step: ``flops_per_image * batch_size`` forward, and 3 times that for the
+    gradients and the training step (forward, then the gradients with respect to activations
+    and to weights, each about one forward pass); batch norm, pooling and the update are not
+    counted.
 
     Args:
-        model: a built Keras model with one input of fixed shape (one output for "train").
-        batch_size: images per step. mode: "forward" or "train".
+        model: a built Keras model with one input of fixed shape (one output for "gradients"
+            and "train"). batch_size: images per step. mode: "forward", "gradients" or "train".
         steps: timed steps (the seeds used 100). warmup: untimed steps before them (the seeds'
             burn-in, 10); the first one traces and compiles the step.
         jit_compile: compile with XLA (see :func:`compile_function`).
@@ -301,24 +355,138 @@ def benchmark(model, batch_size, mode="forward", steps=20, warmup=5, jit_compile
         flops_per_step, gflops_per_s``.
     """
     if mode not in MODES:
-        raise ValueError(f"mode={mode!r}: use 'forward' or 'train'.")
+        raise ValueError(f"mode={mode!r}: use one of {list(MODES)}.")
     check_positive_integer("steps", steps)
     check_positive_integer("warmup", warmup, minimum=0)
     images, labels = random_batch(model, batch_size, seed)
     if flops_per_image is None:
         flops_per_image = counting.totals(counting.layer_table(model))["flops"]
-    step, finish = (forward_step if mode == "forward" else train_step)(model, jit_compile)
+    step, finish = STEPS[mode](model, jit_compile)
     try:
         times_s, first_step_s = time_calls(step, (images, labels), steps, warmup)
     finally:
         finish()
     summary = summarise_times(times_s)
-    flops_per_step = flops_per_image * batch_size * (TRAIN_FLOPS_FACTOR if mode == "train" else 1)
+    flops_per_step = flops_per_image * batch_size * FLOPS_FACTOR[mode]
     return {**summary, "times_s": times_s, "first_step_s": first_step_s, "steps": steps,
             "warmup": warmup, "batch_size": batch_size, "mode": mode,
             "precision": model_precision(model), "jit_compile": bool(jit_compile),
             "images_per_s": batch_size / summary["mean_s"], "flops_per_image": flops_per_image,
             "flops_per_step": flops_per_step, "gflops_per_s": flops_per_step / summary["mean_s"] / 1e9}
+
+
+def bare_step(model, mode="forward", learning_rate=0.01, momentum=0.9):
+    """The forward or training step written as plainly as the backend allows: the reference.
+
+    What :func:`harness_overhead` checks the harness against. JAX: ``jax.jit`` of
+    ``model.stateless_call`` (forward), or of ``jax.value_and_grad`` and SGD with momentum
+    written out (``velocity = momentum * velocity - learning_rate * gradient``, ``weight +=
+    velocity``, Keras's formula), with the weights and velocities donated. TensorFlow:
+    ``tf.function(jit_compile=True)`` of ``model(images)``, or of a ``GradientTape`` and
+    ``assign`` updates. No checksum, no optimizer object, no helper of this module.
+
+    Returns:
+        ``(step, finish)`` as :func:`forward_step` and :func:`train_step` do.
+    """
+    if mode not in ("forward", "train"):
+        raise ValueError(f"mode={mode!r}: the bare reference step has 'forward' and 'train'.")
+    if mode == "train":
+        check_single_output(model)
+    if keras.backend.backend() == "jax":
+        return _bare_jax_step(model, mode, learning_rate, momentum)
+    import tensorflow as tf
+
+    if mode == "forward":
+        forward = tf.function(lambda images: model(images, training=False), jit_compile=True)
+        return (lambda images, labels: forward(images)), (lambda: None)
+    velocities = [tf.Variable(tf.zeros(weight.shape, weight.dtype)) for weight in model.trainable_variables]
+
+    @tf.function(jit_compile=True)
+    def train(images, labels):
+        with tf.GradientTape() as tape:
+            probabilities = model(images, training=True)
+            loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, probabilities))
+        for weight, velocity, gradient in zip(model.trainable_variables, velocities,
+                                              tape.gradient(loss, model.trainable_variables)):
+            velocity.assign(momentum * velocity - learning_rate * gradient)
+            weight.assign_add(velocity)
+        return loss
+
+    return train, (lambda: None)
+
+
+def _bare_jax_step(model, mode, learning_rate, momentum):
+    """:func:`bare_step` on JAX."""
+    import functools
+
+    import jax
+    import jax.numpy as jnp
+
+    trainable = [jnp.copy(variable.value) for variable in model.trainable_variables]
+    non_trainable = [jnp.copy(variable.value) for variable in model.non_trainable_variables]
+    if mode == "forward":
+        forward = jax.jit(lambda trainable, non_trainable, images:
+                          model.stateless_call(trainable, non_trainable, images)[0])
+        return (lambda images, labels: forward(trainable, non_trainable, images)), (lambda: None)
+
+    def loss(trainable, non_trainable, images, labels):
+        probabilities, non_trainable = model.stateless_call(trainable, non_trainable, images, training=True)
+        return jnp.mean(keras.losses.sparse_categorical_crossentropy(labels, probabilities)), non_trainable
+
+    @functools.partial(jax.jit, donate_argnums=(0, 1, 2))
+    def train(trainable, velocities, non_trainable, images, labels):
+        (value, non_trainable), gradients = jax.value_and_grad(loss, has_aux=True)(
+            trainable, non_trainable, images, labels)
+        velocities = [momentum * velocity - learning_rate * gradient
+                      for velocity, gradient in zip(velocities, gradients)]
+        trainable = [weight + velocity for weight, velocity in zip(trainable, velocities)]
+        return trainable, velocities, non_trainable, value
+
+    state = [trainable, [jnp.zeros_like(weight) for weight in trainable], non_trainable]
+
+    def run(images, labels):
+        state[0], state[1], state[2], value = train(*state, images, labels)
+        return value
+
+    def finish():
+        for variable, value in zip(model.trainable_variables + model.non_trainable_variables,
+                                   state[0] + state[2]):
+            variable.assign(value)
+
+    return run, finish
+
+
+def harness_overhead(model, batch_size, mode="forward", steps=20, warmup=5, rounds=2, seed=0):
+    """Time the harness's step against :func:`bare_step`, alternating, on the same batch.
+
+    Both are compiled and warmed up first; then ``rounds`` times, ``steps`` harness steps and
+    ``steps`` bare ones, so that a slow spell of the machine falls on both.
+
+    Returns:
+        dict: ``model, mode, precision, batch_size, steps`` (per step kind, all rounds),
+        ``harness_median_ms``, ``bare_median_ms`` and ``harness_over_bare`` (their ratio:
+        1.0 means the harness adds nothing).
+    """
+    check_positive_integer("rounds", rounds)
+    check_positive_integer("steps", steps)
+    check_positive_integer("warmup", warmup, minimum=0)
+    bare = bare_step(model, mode)  # ValueError unless mode is "forward" or "train"
+    steps_by_kind = {"harness": STEPS[mode](model), "bare": bare}
+    images, labels = random_batch(model, batch_size, seed)
+    times_s = {"harness": [], "bare": []}
+    try:
+        for kind, (step, _) in steps_by_kind.items():
+            time_calls(step, (images, labels), steps=1, warmup=warmup)
+        for _ in range(rounds):
+            for kind, (step, _) in steps_by_kind.items():
+                times_s[kind] += time_calls(step, (images, labels), steps, warmup=0)[0]
+    finally:
+        for _, finish in steps_by_kind.values():
+            finish()
+    medians = {kind: statistics.median(times) * 1e3 for kind, times in times_s.items()}
+    return {"model": model.name, "mode": mode, "precision": model_precision(model),
+            "batch_size": batch_size, "steps": steps * rounds, "harness_median_ms": medians["harness"],
+            "bare_median_ms": medians["bare"], "harness_over_bare": medians["harness"] / medians["bare"]}
 
 
 def matmul_rate(size=4096, dtype="float32", steps=10, warmup=3, jit_compile=True):
@@ -396,6 +564,6 @@ def seeds_statistics(times_s):
     return mean, math.sqrt(variance) if variance >= 0 else float("nan")
 
 
-__all__ = ["MODES", "PRECISIONS", "benchmark", "check_model_precision", "matmul_rate",
-           "model_precision", "precision_policy", "predict_on_batch_cost", "random_batch",
-           "seeds_statistics", "summarise_times"]
+__all__ = ["MODES", "PRECISIONS", "STEPS", "bare_step", "benchmark", "check_model_precision",
+           "gradients_step", "harness_overhead", "matmul_rate", "model_precision", "precision_policy",
+           "predict_on_batch_cost", "random_batch", "seeds_statistics", "summarise_times"]

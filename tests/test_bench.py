@@ -19,6 +19,10 @@ def test_quick_run_writes_one_valid_file(tmp_path):
         ("lenet5", "forward"), ("lenet5", "train"), ("mnist_vgg_small", "forward"), ("mnist_vgg_small", "train")]
     assert set(record["matmul"]) == {"float32"} and record["matmul"]["float32"]["size"] == 1024
     assert record["predict_on_batch"]["model"] == "lenet5"
+    assert record["settings"]["reference_model"] == "lenet5"
+    assert [(check["model"], check["mode"]) for check in record["harness_check"]] == [
+        ("lenet5", "forward"), ("lenet5", "train")]
+    assert all(check["steps"] == 6 for check in record["harness_check"])
     assert record["provenance"]["backend"] == keras.backend.backend()
     assert record["provenance"]["command"][-2:] == ["--out", str(tmp_path)]
     for row in record["results"]:
@@ -28,12 +32,23 @@ def test_quick_run_writes_one_valid_file(tmp_path):
     assert json.loads(path.read_text())["settings"]["quick"] is True
 
 
+def test_gradients_mode_splits_the_train_step(tmp_path):
+    path = bench.main(["--quick", "--models", "lenet5", "--modes", "forward", "gradients", "train",
+                       "--no-jit", "--out", str(tmp_path)])
+    record = results.read_record(path)
+    assert [row["mode"] for row in record["results"]] == ["forward", "gradients", "train"]
+    forward, gradients, train = record["results"]
+    assert gradients["tflops_per_s"] * gradients["mean_ms"] == pytest.approx(
+        3 * forward["tflops_per_s"] * forward["mean_ms"])
+    assert "harness_check" not in record  # the bare step is compiled; --no-jit is not
+
+
 def test_default_settings_are_the_seeds():
     settings = bench.parse_settings([])
     assert settings["batch_size"] == 32 and settings["modes"] == ["forward", "train"]
     assert settings["precisions"] == ["float32", "mixed_bfloat16"] and settings["jit_compile"]
     assert settings["models"][:2] == ["lenet5", "alexnet"] and "vgg_D" in settings["models"]
-    assert settings["predict_model"] == "inception_v3"
+    assert settings["predict_model"] == "inception_v3" and settings["reference_model"] == "vgg_D"
 
 
 def test_options_override_quick_and_aliases_resolve():
@@ -42,6 +57,8 @@ def test_options_override_quick_and_aliases_resolve():
     assert settings["models"] == ["vgg_D", "mnist_vgg_full"]
     assert (settings["steps"], settings["warmup"], settings["batch_size"]) == (7, 0, 2)
     assert settings["predict_model"] == "vgg_D" and not settings["jit_compile"]
+    assert settings["reference_model"] == "vgg_D"
+    assert bench.parse_settings(["--reference-model", "vgg19"])["reference_model"] == "vgg_E"
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -50,6 +67,7 @@ def test_options_override_quick_and_aliases_resolve():
     (["--steps", "-1"], "steps=-1"),
     (["--warmup", "-1"], "warmup=-1"),
     (["--predict-model", "vgg_F"], "'vgg_F' is unknown"),
+    (["--reference-model", "resnet"], "'resnet' is unknown"),
 ])
 def test_bad_settings_raise(argv, message):
     with pytest.raises(ValueError, match=message):
@@ -79,3 +97,24 @@ def test_build_model_sets_and_checks_the_policy():
     model = bench.build_model("lenet5", "mixed_bfloat16")
     assert model.get_layer("c1").dtype_policy.name == "mixed_bfloat16"
     assert keras.mixed_precision.global_policy().name == "float32"
+
+
+def test_gpu_script_copies_a_valid_file_with_no_machine_path(tmp_path):
+    """tools/gpu_figures.sh, as the GPU machine runs it, here with --quick on the CPU."""
+    import os
+    import subprocess
+    import sys
+
+    script = results.DEFAULT_DIRECTORY.parents[1] / "tools" / "gpu_figures.sh"
+    environment = {**os.environ, "OUT": str(tmp_path), "PYTHON": sys.executable,
+                   "KERAS_BACKEND": keras.backend.backend()}
+    completed = subprocess.run(["bash", str(script), "bench", "lenet5", "--quick", "--matmul-size", "1024"],
+                               env=environment, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    [copied] = list(tmp_path.glob("bench-*.json"))
+    record = results.read_record(copied)
+    assert record["provenance"]["command"] == ["python", "-m", "support.bench", "--models", "lenet5",
+                                               "--matmul-size", "8192", "--quick", "--matmul-size", "1024"]
+    assert record["settings"]["models"] == ["lenet5"] and record["matmul"]["float32"]["size"] == 1024
+    unknown = subprocess.run(["bash", str(script), "measure"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "usage:" in unknown.stderr

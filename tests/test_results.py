@@ -2,6 +2,7 @@
 
 import copy
 import json
+import math
 
 import matplotlib
 import pytest
@@ -17,7 +18,7 @@ def bench_row(model="lenet5", mode="forward", precision="float32", batch_size=32
               flops_per_image=833_040, matmul_tflops=0.2):
     """A consistent row, its derived figures computed here from their definitions."""
     seconds = mean_ms / 1e3
-    tflops = flops_per_image * batch_size * (3 if mode == "train" else 1) / seconds / 1e12
+    tflops = flops_per_image * batch_size * (1 if mode == "forward" else 3) / seconds / 1e12
     return {"model": model, "input_shape": [32, 32, 1], "mode": mode, "precision": precision,
             "batch_size": batch_size, "params": 61_706, "flops_per_image": flops_per_image,
             "mean_ms": mean_ms, "std_ms": 0.5, "median_ms": mean_ms, "images_per_s": batch_size / seconds,
@@ -34,13 +35,16 @@ def bench_record(device="AMD EPYC (2 CPUs)", backend="tensorflow", date="2026-11
             "settings": {"batch_size": 32}, "matmul": {"float32": {"size": 4096, "tflops_per_s": 0.2}},
             "results": [bench_row(), bench_row(mode="train", mean_ms=10.0)],
             "predict_on_batch": {"compiled_step_ms": 4.0, "predict_on_batch_tensor_ms": 5.0,
-                                 "predict_on_batch_numpy_ms": 6.0}}
+                                 "predict_on_batch_numpy_ms": 6.0},
+            "harness_check": [{"model": "lenet5", "mode": "train", "precision": "float32", "batch_size": 32,
+                               "steps": 40, "harness_median_ms": 10.5, "bare_median_ms": 10.0,
+                               "harness_over_bare": 1.05}]}
 
 
 def training_record(epochs=2):
     """A valid training record."""
     record = bench_record()
-    del record["matmul"], record["results"], record["predict_on_batch"]
+    del record["matmul"], record["results"], record["predict_on_batch"], record["harness_check"]
     curves = {"loss": [0.5, 0.1], "accuracy": [0.9, 0.98], "val_loss": [0.2, 0.05], "val_accuracy": [0.95, 0.99]}
     return {**record, "schema": "cnn-course/train/1", "epochs": epochs, "curves": curves,
             "test_accuracy": 0.99, "test_loss": 0.04, "train_seconds": 12.5}
@@ -71,6 +75,12 @@ def test_committed_flops_are_the_analytic_counts():
 def test_synthetic_records_validate():
     results.validate_bench_record(bench_record())
     results.validate_training_record(training_record())
+    older = bench_record()
+    del older["harness_check"]  # files written before the check existed stay valid
+    results.validate_bench_record(older)
+    gradients = bench_record()
+    gradients["results"].append(bench_row(mode="gradients", mean_ms=8.0))
+    results.validate_bench_record(gradients)
 
 
 def broken(record, path, value=None, delete=False):
@@ -101,6 +111,9 @@ def broken(record, path, value=None, delete=False):
     (("results", 0, "precision"), "mixed_bfloat16", False, "matmul.mixed_bfloat16 is missing"),
     (("results",), [], False, "results is empty"),
     (("predict_on_batch",), None, True, "predict_on_batch is missing"),
+    (("harness_check", 0, "harness_over_bare"), 0.95, False, "harness_over_bare=0.95 disagrees"),
+    (("harness_check", 0, "bare_median_ms"), 0.0, False, "bare_median_ms=0.0"),
+    (("harness_check", 0, "mode"), "gradients", False, "'gradients' is not 'forward' or 'train'"),
 ])
 def test_broken_bench_records_raise(path, value, delete, message):
     with pytest.raises(ValueError, match=message):
@@ -179,5 +192,48 @@ def test_plot_bench_draws_one_bar_per_timing():
     forward_axis, train_axis = figure.axes
     assert len(forward_axis.patches) == 2 and len(train_axis.patches) == 1
     assert forward_axis.patches[1].get_width() == 30.0
+    assert forward_axis.patches[1].get_facecolor() == matplotlib.colors.to_rgba("tab:gray")
+    ours = {"label": "this notebook", "mode": "gradients", "mean_ms": 7.0, "color": "tab:green"}
+    figure = results.plot_bench([bench_record()], "lenet5", extra_rows=[ours])
+    assert [axis.get_title() for axis in figure.axes] == [
+        "lenet5, forward step", "lenet5, gradients step", "lenet5, train step"]
+    assert figure.axes[1].patches[0].get_facecolor() == matplotlib.colors.to_rgba("tab:green")
+    figure = results.plot_bench([bench_record()], "lenet5", extra_rows=[ours], modes=["train"])
+    assert [axis.get_title() for axis in figure.axes] == ["lenet5, train step"]
     with pytest.raises(ValueError, match="no timing of model 'vgg_D'"):
         results.plot_bench([bench_record()], "vgg_D")
+
+
+def test_harness_table_lists_every_check():
+    older = bench_record(device="Old CPU")
+    del older["harness_check"]
+    table, checks = results.harness_table([older, bench_record()])
+    lines = table.splitlines()
+    assert len(checks) == 1 and len(lines) == 3 and len({len(line) for line in lines}) == 1
+    assert lines[2].split()[-3:] == ["10.50", "10.00", "1.050"]
+
+
+def test_step_breakdown_splits_the_train_step():
+    record = bench_record()  # forward 4 ms, train 10 ms
+    with pytest.raises(ValueError, match=r"no \['gradients'\] row of 'lenet5'"):
+        results.step_breakdown(record, "lenet5")
+    record["results"].append(bench_row(mode="gradients", mean_ms=7.5))
+    with pytest.raises(ValueError, match="settings give steps=None"):
+        results.step_breakdown(record, "lenet5")
+    record["settings"]["steps"] = 8
+    parts = results.step_breakdown(record, "lenet5")
+    error = math.hypot(0.5, 0.5) / math.sqrt(8) * math.sqrt(math.pi / 2)  # both rows have std 0.5 ms
+    assert parts == pytest.approx({"forward_ms": 4.0, "backward_ms": 3.5, "update_ms": 2.5,
+                                   "update_error_ms": error, "train_ms": 10.0})
+    figure = results.plot_step_breakdown([bench_record(), record], ["lenet5", "alexnet"])
+    axis = figure.axes[0]
+    assert len(axis.patches) == 3  # one bar (the file with three modes) in three parts
+    assert [patch.get_width() for patch in axis.patches] == pytest.approx([0.4, 0.35, 0.25])
+    assert [label.get_text() for label in axis.get_yticklabels()] == [
+        "lenet5 · AMD EPYC (2 CPUs) · tensorflow · 10 ms · update 25.0%"]
+    record["results"][-1]["median_ms"] = 10.5  # gradients slower than train: noise
+    axis = results.plot_step_breakdown([record], ["lenet5"]).axes[0]
+    assert [patch.get_width() for patch in axis.patches] == pytest.approx([0.4, 0.65, 0.0])
+    assert axis.get_yticklabels()[0].get_text().endswith("update -5.0%")
+    with pytest.raises(ValueError, match="no file has forward, gradients and train rows"):
+        results.plot_step_breakdown([bench_record()], ["lenet5"])

@@ -48,7 +48,7 @@ def test_first_step_includes_the_compile():
     assert result["first_step_s"] > 10 * result["median_s"]  # tracing and compiling the step
 
 
-@pytest.mark.parametrize("mode, factor", [("forward", 1), ("train", 3)])
+@pytest.mark.parametrize("mode, factor", [("forward", 1), ("gradients", 3), ("train", 3)])
 def test_flops_equal_the_hand_count_and_counting(mode, factor):
     from support import counting
 
@@ -87,6 +87,77 @@ def test_train_step_equals_keras_train_on_batch():
     assert not np.allclose(ours.get_weights()[0], models.lenet5().get_weights()[0])
 
 
+def test_bare_train_step_equals_the_harness_step():
+    """The hand-written SGD with momentum of the reference equals the Keras optimizer's."""
+    keras.utils.set_random_seed(0)
+    harness_model = models.lenet5()
+    bare_model = models.lenet5()
+    bare_model.set_weights(harness_model.get_weights())
+    images, labels = timing.random_batch(harness_model, batch_size=8, seed=5)
+    losses = {}
+    for name, (step, finish) in (("harness", timing.train_step(harness_model)),
+                                 ("bare", timing.bare_step(bare_model, "train"))):
+        losses[name] = [float(keras.ops.convert_to_numpy(step(images, labels))) for _ in range(3)]
+        finish()
+    assert losses["bare"] == pytest.approx(losses["harness"], rel=1e-4)
+    assert losses["bare"][2] < losses["bare"][0]  # it trains
+    for old, new in zip(harness_model.get_weights(), bare_model.get_weights()):
+        np.testing.assert_allclose(old, new, rtol=1e-4, atol=1e-6)
+
+
+def test_bare_forward_step_is_the_model():
+    model = models.lenet5()
+    images, labels = timing.random_batch(model, batch_size=4, seed=2)
+    step, _ = timing.bare_step(model, "forward")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(step(images, labels)),
+                               keras.ops.convert_to_numpy(model(images)), rtol=1e-5, atol=1e-6)
+
+
+def reference_gradients(model, images, labels):
+    """The gradients of the mean cross-entropy, by the backend's own autodiff, in the test."""
+    def loss_of(probabilities):
+        return keras.ops.mean(keras.losses.sparse_categorical_crossentropy(labels, probabilities))
+
+    if keras.backend.backend() == "jax":
+        import jax
+
+        non_trainable = [variable.value for variable in model.non_trainable_variables]
+        return jax.grad(lambda trainable: loss_of(model.stateless_call(
+            trainable, non_trainable, images, training=True)[0]))([v.value for v in model.trainable_variables])
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = loss_of(model(images, training=True))
+    return tape.gradient(loss, model.trainable_variables)
+
+
+def test_gradients_step_sums_every_gradient_and_leaves_the_weights():
+    model = models.lenet5()
+    images, labels = timing.random_batch(model, batch_size=4, seed=1)
+    before = [weight.copy() for weight in model.get_weights()]
+    step, _ = timing.gradients_step(model)
+    loss, total = (float(keras.ops.convert_to_numpy(value)) for value in step(images, labels))
+    expected = sum(float(np.sum(keras.ops.convert_to_numpy(gradient)))
+                   for gradient in reference_gradients(model, images, labels))
+    assert total == pytest.approx(expected, rel=1e-4, abs=1e-6) and total != 0
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    train, _ = timing.train_step(model)  # its first loss is computed before its update
+    assert loss == pytest.approx(float(keras.ops.convert_to_numpy(train(images, labels))), rel=1e-5)
+
+
+def test_harness_overhead_compares_medians():
+    overhead = timing.harness_overhead(models.lenet5(), batch_size=2, mode="train", steps=3, warmup=1)
+    assert overhead["steps"] == 6 and overhead["mode"] == "train" and overhead["model"] == "lenet5"
+    assert overhead["harness_median_ms"] > 0 and overhead["bare_median_ms"] > 0
+    assert overhead["harness_over_bare"] == pytest.approx(
+        overhead["harness_median_ms"] / overhead["bare_median_ms"])
+    with pytest.raises(ValueError, match="mode='gradients'"):
+        timing.harness_overhead(models.lenet5(), batch_size=2, mode="gradients")
+    with pytest.raises(ValueError, match="rounds=0"):
+        timing.harness_overhead(models.lenet5(), batch_size=2, rounds=0)
+
+
 def test_train_benchmark_changes_the_weights():
     model = models.mnist_vgg("small")  # with batch norm: its statistics are state too
     kernel = model.get_layer("block1_conv1").kernel
@@ -104,6 +175,7 @@ def test_train_benchmark_changes_the_weights():
     ({"steps": 0}, "steps=0"),
     ({"warmup": -1}, "warmup=-1"),
     ({"mode": "backward"}, "mode='backward'"),
+    ({"mode": "gradient"}, "mode='gradient'"),
 ])
 def test_bad_arguments_raise(arguments, message):
     with pytest.raises(ValueError, match=message):
@@ -111,8 +183,9 @@ def test_bad_arguments_raise(arguments, message):
 
 
 def test_training_a_multi_output_model_raises():
-    with pytest.raises(ValueError, match="2 outputs"):
-        timing.benchmark(tiny_model(num_outputs=2), batch_size=2, mode="train")
+    for mode in ("gradients", "train"):
+        with pytest.raises(ValueError, match="2 outputs"):
+            timing.benchmark(tiny_model(num_outputs=2), batch_size=2, mode=mode)
     assert timing.benchmark(tiny_model(num_outputs=2), batch_size=2, steps=1, warmup=1)["mean_s"] > 0
 
 
