@@ -139,7 +139,7 @@ def measure_models(settings):
         for precision in settings["precisions"]:
             model = build_model(name, precision)
             for mode in settings["modes"]:
-                if mode != "forward" and isinstance(model.output_shape, list):
+                if mode != "forward" and not timing.has_single_output(model):
                     continue
                 measured = timing.benchmark(model, settings["batch_size"], mode, settings["steps"],
                                             settings["warmup"], settings["jit_compile"])
@@ -156,7 +156,7 @@ def measure_harness_overhead(settings):
     for precision in settings["precisions"]:
         model = build_model(settings["reference_model"], precision)
         for mode in [mode for mode in settings["modes"] if mode in ("forward", "train")]:
-            if mode == "train" and isinstance(model.output_shape, list):
+            if mode == "train" and not timing.has_single_output(model):
                 continue
             check = timing.harness_overhead(model, settings["batch_size"], mode, settings["steps"],
                                             settings["warmup"])

@@ -206,9 +206,14 @@ def forward_step(model, jit_compile=True):
     return (lambda images, labels: compiled(images)), (lambda: None)
 
 
+def has_single_output(model):
+    """Whether ``model`` has one output, as the "gradients" and "train" steps need (one loss)."""
+    return not isinstance(model.output_shape, list)
+
+
 def check_single_output(model):
     """Raise ValueError if ``model`` has several outputs: a gradient step needs one loss."""
-    if isinstance(model.output_shape, list):
+    if not has_single_output(model):
         raise ValueError(f"model {model.name!r} has {len(model.output_shape)} outputs; time the "
                          "training step of a single-output model (build it without auxiliary heads).")
 
@@ -475,7 +480,7 @@ def harness_overhead(model, batch_size, mode="forward", steps=20, warmup=5, roun
     images, labels = random_batch(model, batch_size, seed)
     times_s = {"harness": [], "bare": []}
     try:
-        for kind, (step, _) in steps_by_kind.items():
+        for step, _ in steps_by_kind.values():
             time_calls(step, (images, labels), steps=1, warmup=warmup)
         for _ in range(rounds):
             for kind, (step, _) in steps_by_kind.items():
@@ -565,5 +570,6 @@ def seeds_statistics(times_s):
 
 
 __all__ = ["MODES", "PRECISIONS", "STEPS", "bare_step", "benchmark", "check_model_precision",
-           "gradients_step", "harness_overhead", "matmul_rate", "model_precision", "precision_policy",
-           "predict_on_batch_cost", "random_batch", "seeds_statistics", "summarise_times"]
+           "gradients_step", "harness_overhead", "has_single_output", "matmul_rate", "model_precision",
+           "precision_policy", "predict_on_batch_cost", "random_batch", "seeds_statistics",
+           "summarise_times"]

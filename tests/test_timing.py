@@ -183,6 +183,7 @@ def test_bad_arguments_raise(arguments, message):
 
 
 def test_training_a_multi_output_model_raises():
+    assert timing.has_single_output(tiny_model()) and not timing.has_single_output(tiny_model(num_outputs=2))
     for mode in ("gradients", "train"):
         with pytest.raises(ValueError, match="2 outputs"):
             timing.benchmark(tiny_model(num_outputs=2), batch_size=2, mode=mode)
