@@ -717,6 +717,9 @@ for record in records:
               f"update {update_share:5.1%} ± {error_share:.1%} of the step")
         if not results.is_gpu(record):
             assert 2 <= backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
+vgg16_weights = next(row["params"] for record in records for row in record["results"] if row["model"] == "vgg_D")
+print(f"VGG16 has {vgg16_weights / 1e6:.0f} million weights")
+assert round(vgg16_weights / 1e6) == 138
 results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 
 # %% [markdown]
