@@ -11,7 +11,9 @@
 # Each command writes its JSON file under course/results/ (so that the command line it records
 # holds no machine path) and copies it into $OUT when that is set (the device tool's output
 # folder). Where .whl/ holds the Keras wheels (../shared/gpu/fetch-keras-wheels) and Keras is
-# missing, it installs them first. See README.md, "Benchmarks and GPU figures".
+# missing, it installs them first. The GPU machine has no internet and no ../shared, so
+# `train` reads MNIST from .data/mnist.npz (copied there and carried) unless CNN_COURSE_DATA
+# is set. See README.md, "Benchmarks and GPU figures".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,9 @@ fi
 export KERAS_BACKEND="${KERAS_BACKEND:-jax}"
 export XLA_PYTHON_CLIENT_MEM_FRACTION="${XLA_PYTHON_CLIENT_MEM_FRACTION:-.85}"
 python=${PYTHON:-python3}
+if [ -z "${CNN_COURSE_DATA:-}" ] && [ -f .data/mnist.npz ]; then
+  export CNN_COURSE_DATA="$PWD/.data"
+fi
 
 marker=$(mktemp)
 case "${1:-}" in
