@@ -42,7 +42,9 @@ case "${1:-}" in
       --matmul-size 8192 "$@" ;;
   train)
     shift
-    "$python" -m support.train --size full --epochs 15 "$@" ;;
+    full=(--size full --epochs 15)
+    for option in "$@"; do [ "$option" = --quick ] && full=(); done   # --quick: its own settings
+    "$python" -m support.train ${full[@]+"${full[@]}"} "$@" ;;
   *)
     echo "usage: $0 bench [MODEL ...] [OPTION ...] | breakdown [OPTION ...] | train [OPTION ...]" >&2
     exit 2 ;;
