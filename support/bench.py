@@ -155,7 +155,7 @@ def measure_harness_overhead(settings):
     checks = []
     for precision in settings["precisions"]:
         model = build_model(settings["reference_model"], precision)
-        for mode in [mode for mode in settings["modes"] if mode in ("forward", "train")]:
+        for mode in [mode for mode in settings["modes"] if mode in timing.BARE_MODES]:
             if mode == "train" and not timing.has_single_output(model):
                 continue
             check = timing.harness_overhead(model, settings["batch_size"], mode, settings["steps"],

@@ -241,7 +241,7 @@ def validate_bench_record(record):
         _number(predict, key, "predict_on_batch", low=0, low_open=True)
     for index, check in enumerate(record.get("harness_check", [])):  # absent in older files
         where = f"harness_check[{index}]"
-        if _field(check, "mode", where) not in ("forward", "train"):
+        if _field(check, "mode", where) not in timing.BARE_MODES:
             raise ValueError(f"field {where}.mode={check['mode']!r} is not 'forward' or 'train'.")
         harness = _number(check, "harness_median_ms", where, low=0, low_open=True)
         bare = _number(check, "bare_median_ms", where, low=0, low_open=True)

@@ -32,6 +32,7 @@ PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 MATMUL_DTYPES = ("float32", "float16", "bfloat16")
 TRAIN_FLOPS_FACTOR = 3  # forward + gradients w.r.t. activations + gradients w.r.t. weights
 FLOPS_FACTOR = {"forward": 1, "gradients": TRAIN_FLOPS_FACTOR, "train": TRAIN_FLOPS_FACTOR}
+BARE_MODES = ("forward", "train")  # the steps that bare_step writes plainly, for harness_overhead
 
 
 def check_positive_integer(name, value, minimum=1):
@@ -393,7 +394,7 @@ def bare_step(model, mode="forward", learning_rate=0.01, momentum=0.9):
     Returns:
         ``(step, finish)`` as :func:`forward_step` and :func:`train_step` do.
     """
-    if mode not in ("forward", "train"):
+    if mode not in BARE_MODES:
         raise ValueError(f"mode={mode!r}: the bare reference step has 'forward' and 'train'.")
     if mode == "train":
         check_single_output(model)
@@ -569,7 +570,7 @@ def seeds_statistics(times_s):
     return mean, math.sqrt(variance) if variance >= 0 else float("nan")
 
 
-__all__ = ["MODES", "PRECISIONS", "STEPS", "bare_step", "benchmark", "check_model_precision",
+__all__ = ["BARE_MODES", "MODES", "PRECISIONS", "STEPS", "bare_step", "benchmark", "check_model_precision",
            "gradients_step", "harness_overhead", "has_single_output", "matmul_rate", "model_precision",
            "precision_policy", "predict_on_batch_cost", "random_batch", "seeds_statistics",
            "summarise_times"]
