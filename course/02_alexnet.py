@@ -703,20 +703,15 @@ for record, check in checks:  # on a GPU the course's bar is 10%; a shared 2-cor
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-for record in records:
-    for model in ("alexnet", "vgg_D"):
-        try:
-            parts = results.step_breakdown(record, model)
-        except ValueError:
-            continue
-        backward_forwards = parts["backward_ms"] / parts["forward_ms"]
-        update_share = parts["update_ms"] / parts["train_ms"]
-        error_share = parts["update_error_ms"] / parts["train_ms"]
-        print(f"{results.short_device(record):<28} {record['provenance']['backend']:<10} {model:<8} "
-              f"forward {parts['forward_ms']:8.1f} ms, backward {backward_forwards:.1f} forwards, "
-              f"update {update_share:5.1%} ± {error_share:.1%} of the step")
-        if not results.is_gpu(record):
-            assert 2 <= backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
+for record, model, parts in results.step_breakdowns(records, ["alexnet", "vgg_D"]):
+    backward_forwards = parts["backward_ms"] / parts["forward_ms"]
+    update_share = parts["update_ms"] / parts["train_ms"]
+    error_share = parts["update_error_ms"] / parts["train_ms"]
+    print(f"{results.short_device(record):<28} {record['provenance']['backend']:<10} {model:<8} "
+          f"forward {parts['forward_ms']:8.1f} ms, backward {backward_forwards:.1f} forwards, "
+          f"update {update_share:5.1%} ± {error_share:.1%} of the step")
+    if not results.is_gpu(record):
+        assert 2 <= backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
 vgg16_weights = next(row["params"] for record in records for row in record["results"] if row["model"] == "vgg_D")
 print(f"VGG16 has {vgg16_weights / 1e6:.0f} million weights")
 assert round(vgg16_weights / 1e6) == 138

@@ -420,10 +420,26 @@ def step_breakdown(record, model, precision="float32"):
             "train_ms": medians["train"]}
 
 
+def step_breakdowns(records, models, precision="float32"):
+    """``(record, model, parts)`` for every file and model that :func:`step_breakdown` can split.
+
+    Files without the model's forward, gradients and train rows are skipped, so that a mix of
+    plain and ``--modes forward gradients train`` files can be passed as they are.
+    """
+    found = []
+    for record in records:
+        for model in models:
+            try:
+                found.append((record, model, step_breakdown(record, model, precision)))
+            except ValueError:
+                continue
+    return found
+
+
 def plot_step_breakdown(records, models, precision="float32"):
     """Stacked bars: the share of forward, backward and update in each model's training step.
 
-    One bar per model and file that has the three modes (:func:`step_breakdown`); the label
+    One bar per model and file that has the three modes (:func:`step_breakdowns`); the label
     gives the device, backend, the step's time and the update's share. An update measured
     below zero (noise, see :func:`step_breakdown`) is drawn as zero; its label still says it.
     Returns a matplotlib Figure.
@@ -431,18 +447,13 @@ def plot_step_breakdown(records, models, precision="float32"):
     from matplotlib.figure import Figure
 
     bars = []
-    for record in records:
-        for model in models:
-            try:
-                parts = step_breakdown(record, model, precision)
-            except ValueError:
-                continue
-            shares = [parts[f"{name}_ms"] / parts["train_ms"] for name in ("forward", "backward", "update")]
-            step = f"{parts['train_ms']:,.0f}" if parts["train_ms"] >= 10 else f"{parts['train_ms']:.2f}"
-            label = (f"{model} · {short_device(record)} · {record['provenance']['backend']} · "
-                     f"{step} ms · update {shares[2]:.1%}")
-            shares[2] = max(shares[2], 0.0)
-            bars.append((label, shares))
+    for record, model, parts in step_breakdowns(records, models, precision):
+        shares = [parts[f"{name}_ms"] / parts["train_ms"] for name in ("forward", "backward", "update")]
+        step = f"{parts['train_ms']:,.0f}" if parts["train_ms"] >= 10 else f"{parts['train_ms']:.2f}"
+        label = (f"{model} · {short_device(record)} · {record['provenance']['backend']} · "
+                 f"{step} ms · update {shares[2]:.1%}")
+        shares[2] = max(shares[2], 0.0)
+        bars.append((label, shares))
     if not bars:
         raise ValueError(f"no file has forward, gradients and train rows of {list(models)} in {precision}.")
     figure = Figure(figsize=(8, 1.2 + 0.45 * len(bars)), layout="constrained")

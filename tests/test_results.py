@@ -225,6 +225,9 @@ def test_step_breakdown_splits_the_train_step():
     error = math.hypot(0.5, 0.5) / math.sqrt(8) * math.sqrt(math.pi / 2)  # both rows have std 0.5 ms
     assert parts == pytest.approx({"forward_ms": 4.0, "backward_ms": 3.5, "update_ms": 2.5,
                                    "update_error_ms": error, "train_ms": 10.0})
+    found = results.step_breakdowns([bench_record(), record], ["lenet5", "alexnet"])
+    assert [(found_record is record, model, found_parts) for found_record, model, found_parts in found] == [
+        (True, "lenet5", parts)]  # the file without gradients rows and the absent model are skipped
     figure = results.plot_step_breakdown([bench_record(), record], ["lenet5", "alexnet"])
     axis = figure.axes[0]
     assert len(axis.patches) == 3  # one bar (the file with three modes) in three parts
