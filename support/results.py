@@ -242,7 +242,8 @@ def validate_bench_record(record):
     for index, check in enumerate(record.get("harness_check", [])):  # absent in older files
         where = f"harness_check[{index}]"
         if _field(check, "mode", where) not in timing.BARE_MODES:
-            raise ValueError(f"field {where}.mode={check['mode']!r} is not 'forward' or 'train'.")
+            modes = " or ".join(map(repr, timing.BARE_MODES))
+            raise ValueError(f"field {where}.mode={check['mode']!r} is not {modes}.")
         harness = _number(check, "harness_median_ms", where, low=0, low_open=True)
         bare = _number(check, "bare_median_ms", where, low=0, low_open=True)
         _close(_number(check, "harness_over_bare", where, low=0, low_open=True), harness / bare,

@@ -395,7 +395,7 @@ def bare_step(model, mode="forward", learning_rate=0.01, momentum=0.9):
         ``(step, finish)`` as :func:`forward_step` and :func:`train_step` do.
     """
     if mode not in BARE_MODES:
-        raise ValueError(f"mode={mode!r}: the bare reference step has 'forward' and 'train'.")
+        raise ValueError(f"mode={mode!r}: the bare reference step has {' and '.join(map(repr, BARE_MODES))}.")
     if mode == "train":
         check_single_output(model)
     if keras.backend.backend() == "jax":

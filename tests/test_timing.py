@@ -182,6 +182,11 @@ def test_bad_arguments_raise(arguments, message):
         timing.benchmark(tiny_model(), **{"batch_size": 2, **arguments})
 
 
+def test_bare_step_names_the_modes_it_has():
+    with pytest.raises(ValueError, match="mode='gradients': the bare reference step has 'forward' and 'train'"):
+        timing.bare_step(tiny_model(), "gradients")
+
+
 def test_training_a_multi_output_model_raises():
     assert timing.has_single_output(tiny_model()) and not timing.has_single_output(tiny_model(num_outputs=2))
     for mode in ("gradients", "train"):
