@@ -476,7 +476,7 @@ def harness_overhead(model, batch_size, mode="forward", steps=20, warmup=5, roun
     check_positive_integer("rounds", rounds)
     check_positive_integer("steps", steps)
     check_positive_integer("warmup", warmup, minimum=0)
-    bare = bare_step(model, mode)  # ValueError unless mode is "forward" or "train"
+    bare = bare_step(model, mode)  # ValueError unless mode is in BARE_MODES
     steps_by_kind = {"harness": STEPS[mode](model), "bare": bare}
     images, labels = random_batch(model, batch_size, seed)
     times_s = {"harness": [], "bare": []}
