@@ -20,13 +20,40 @@
 # uses (output sizes, SAME and VALID padding, parameter counts, receptive fields), why ReLU
 # replaced the sigmoid, and LeNet-5 built, counted and trained on MNIST.
 #
-# **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab: clone
-# the repository, `pip install -e .` in it (this keeps Colab's TensorFlow), and open this
-# notebook from `course/`. With no internet, point `CNN_COURSE_DATA` at a folder holding
+# **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
+# it from the README's "Open in Colab" link and run the cells in order: the first cell
+# fetches the course's code. Without internet, point `CNN_COURSE_DATA` at a folder holding
 # `mnist.npz`.
 
 # %% [markdown]
 # ## Setup
+# The first cell makes the course's shared code, the package `support`, importable wherever
+# this notebook runs: it does nothing where the package is installed or the notebook sits in
+# a checkout of the course (it adds the checkout to Python's search path, `sys.path`); on
+# Colab, or for a notebook downloaded alone, it clones the course beside the notebook with
+# `git` and installs only what is missing (Colab's own TensorFlow is kept). Every notebook
+# starts with this same cell.
+
+# %%
+# Make the course's `support` package importable: installed, in a checkout, or on Colab.
+import importlib.util, os, pathlib, subprocess, sys
+
+COURSE_REPOSITORY = os.environ.get("CNN_COURSE_REPOSITORY", "https://github.com/cnn-course/classic-convnets")
+if importlib.util.find_spec("support") is None:
+    here = pathlib.Path.cwd()
+    course = next((folder for folder in (here, *here.parents) if (folder / "support" / "colab.py").is_file()),
+                  here / "cnn-course")
+    if not course.is_dir():  # Colab, or this notebook alone: clone the course beside it
+        clone = subprocess.run(["git", "clone", "--quiet", COURSE_REPOSITORY, str(course)],
+                               capture_output=True, text=True)
+        if clone.returncode:
+            raise RuntimeError(f"git clone {COURSE_REPOSITORY} failed: {clone.stderr.strip()}")
+    missing = [name for name in ("keras", "numpy", "matplotlib") if importlib.util.find_spec(name) is None]
+    if missing:  # Colab has all three; its TensorFlow is never touched
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
+    sys.path.insert(0, str(course))
+
+# %% [markdown]
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; it must run before
 # anything else imports TensorFlow. The settings cell picks the lesson's size for this machine.
 

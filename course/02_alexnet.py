@@ -22,13 +22,36 @@
 # a benchmark should be, the seed's timing statistics taken apart, and three errata of the
 # seed's code reproduced next to their fixes.
 #
-# **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab: clone
-# the repository, `pip install -e .` in it (this keeps Colab's TensorFlow), and open this
-# notebook from `course/`. With no internet, point `CNN_COURSE_DATA` at a folder holding
+# **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
+# it from the README's "Open in Colab" link and run the cells in order: the first cell
+# fetches the course's code. Without internet, point `CNN_COURSE_DATA` at a folder holding
 # `fashion-mnist/`.
 
 # %% [markdown]
 # ## Setup
+# The first cell makes the course's package `support` importable here, in a checkout or on
+# Colab (notebook 01 explains it).
+
+# %%
+# Make the course's `support` package importable: installed, in a checkout, or on Colab.
+import importlib.util, os, pathlib, subprocess, sys
+
+COURSE_REPOSITORY = os.environ.get("CNN_COURSE_REPOSITORY", "https://github.com/cnn-course/classic-convnets")
+if importlib.util.find_spec("support") is None:
+    here = pathlib.Path.cwd()
+    course = next((folder for folder in (here, *here.parents) if (folder / "support" / "colab.py").is_file()),
+                  here / "cnn-course")
+    if not course.is_dir():  # Colab, or this notebook alone: clone the course beside it
+        clone = subprocess.run(["git", "clone", "--quiet", COURSE_REPOSITORY, str(course)],
+                               capture_output=True, text=True)
+        if clone.returncode:
+            raise RuntimeError(f"git clone {COURSE_REPOSITORY} failed: {clone.stderr.strip()}")
+    missing = [name for name in ("keras", "numpy", "matplotlib") if importlib.util.find_spec(name) is None]
+    if missing:  # Colab has all three; its TensorFlow is never touched
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
+    sys.path.insert(0, str(course))
+
+# %% [markdown]
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; `logical_cpus=2`
 # also splits the CPU into two logical devices, so that the data-parallel section below can
 # run on a machine without GPUs. It must run before anything else imports TensorFlow.

@@ -39,3 +39,14 @@ def test_stored_outputs_are_complete_and_clean(source):
             assert output["output_type"] != "error", "a stored output is an error"
         text = json.dumps(cell["outputs"])
         assert not re.search(r"/(work|tmp|root|home|Users)/[\w.-]+/", text), "a machine path is stored in an output"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[path.stem for path in SOURCES])
+def test_every_notebook_starts_with_the_course_first_cell(source):
+    from support import colab
+
+    first_code = next(cell.source.strip() for cell in jupytext.read(source).cells if cell.cell_type == "code")
+    assert first_code == colab.FIRST_CELL.strip(), (
+        f"{source.name}'s first code cell is not support.colab.FIRST_CELL: paste that text "
+        f"(print(support.colab.FIRST_CELL)) as its first code cell"
+    )
