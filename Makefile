@@ -2,6 +2,9 @@
 # make test     install (first time) and run every test: notebooks under nbval, unit tests
 #               under the TensorFlow and the JAX backends
 # make notebooks  re-sync every course/*.py with its .ipynb and execute it in place
+# make site     build the website into _site/html from the notebooks' stored outputs (its own
+#               virtual environment, .venv-site, from requirements-site.txt; nothing executed)
+# make site-test  check the built site in headless Chromium (Debian's chromium, chromium-driver)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,7 +17,7 @@ endif
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: install course test notebooks
+.PHONY: install course test notebooks site-install site site-test
 
 install: $(STAMP)
 
@@ -33,3 +36,22 @@ test: install
 
 notebooks: install
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+SITE_VENV ?= .venv-site
+SITE_BIN := $(SITE_VENV)/bin
+SITE_STAMP := $(SITE_VENV)/.installed
+
+site-install: $(SITE_STAMP)
+
+$(SITE_STAMP): requirements-site.txt
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_BIN)/python -m pip install -q --upgrade pip
+	$(SITE_BIN)/python -m pip install -q -r requirements-site.txt
+	touch $(SITE_STAMP)
+
+site: site-install
+	$(SITE_BIN)/python site/build.py
+
+# Not part of `make test`: it needs a browser, and tests/ is what make test collects.
+site-test: site-install
+	$(SITE_BIN)/python -m pytest -p no:cacheprovider site/test_site.py
