@@ -87,6 +87,17 @@ def open_page(browser, url):
     return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
+def notebook_title(notebook_path):
+    """The text of the notebook's first `# ` heading."""
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    raise AssertionError(f"{notebook_path.name} has no '# ' title")
+
+
 def stored_images(notebook_path):
     """SHA-256 digests of the image/png outputs stored in a notebook, one per output."""
     notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
@@ -111,7 +122,8 @@ def test_every_notebook_has_a_page_with_its_images_loaded(browser, base_url):
         url = urllib.parse.urljoin(base_url, notebook_path.stem + ".html")
         errors = open_page(browser, url)
         assert not errors, f"{url} logged console errors: {errors}"
-        assert notebook_path.stem in browser.title or browser.find_elements("css selector", "h1"), url
+        heading = browser.execute_script("return document.querySelector('article h1').textContent")
+        assert heading.strip().rstrip("#").strip() == notebook_title(notebook_path), (url, heading)
         images = browser.execute_script("""
             return Array.from(document.querySelectorAll('div.cell_output img')).map(
                 image => [image.currentSrc || image.src, image.complete, image.naturalWidth, image.naturalHeight]);
