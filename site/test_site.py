@@ -218,6 +218,11 @@ def test_errata_and_results_pages(browser, base_url):
     files = sorted(path.name for path in (ROOT / "course" / "results").glob("*.json"))
     headings = browser.execute_script("return Array.from(document.querySelectorAll('article h3')).map(h => h.textContent)")
     assert sorted(heading.rstrip("#").strip() for heading in headings) == files, headings
+    devices = [json.loads(path.read_text(encoding="utf-8"))["provenance"]["device"]
+               for path in (ROOT / "course" / "results").glob("*.json")]
+    text = browser.execute_script("return document.querySelector('article').textContent")
+    no_gpu = "No GPU figure has been measured yet" in text
+    assert no_gpu == (not any("(GPU)" in device for device in devices)), devices  # rule of results.is_gpu
 
 
 class Links(html.parser.HTMLParser):
