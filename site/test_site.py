@@ -33,7 +33,8 @@ NOTEBOOKS = sorted((ROOT / "course").glob("*.ipynb"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--window-size=1280,900")
+                  "--disable-component-update", "--no-first-run", "--window-size=1280,900",
+                  "--disable-dev-shm-usage")  # a container's small /dev/shm would crash the renderer
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
