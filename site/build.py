@@ -37,8 +37,10 @@ OUT = ROOT / "_site"
 SRC = OUT / "src"
 HTML = OUT / "html"
 
-# A heading belongs on the errata page when it names errata, or the seed's errors/mistakes.
-ERRATA_HEADING = re.compile(r"errat|\bseeds?('s)?\b.*\b(wrong|errors?|mistakes?|bugs?)\b", re.IGNORECASE)
+# A heading belongs on the errata page when it names errata, or the errors/mistakes of the
+# seed posts (the notebooks also call them "the source posts").
+ERRATA_HEADING = re.compile(r"errat|\b(seeds?|source posts?)('s)?\b.*\b(wrong|errors?|mistakes?|bugs?)\b",
+                            re.IGNORECASE)
 HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 
 
