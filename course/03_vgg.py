@@ -500,8 +500,9 @@ plt.tight_layout()
 # piles up in the middle, and 90% of it comes from well under half of the area (asserted
 # for all three layers; the percentages are printed above). That is Luo et al.'s finding
 # on VGG16 at initialisation: a unit "sees" a field, but listens mostly to its centre. The
-# share also falls from stage 3 to stage 5 here, as Luo et al. predict: the effective field
-# grows like the square root of the number of layers, the theoretical one linearly.
+# share also falls from stage 3 to stage 5 here, in line with Luo et al.'s analysis of
+# stacked convolutions: the effective field grows like the square root of the number of
+# layers, the theoretical one linearly.
 # They also report that training enlarges the effective field; training VGG16 is out of
 # reach of this notebook's CPU budget, so that half of their finding is not measured here.
 
