@@ -7,8 +7,6 @@ Introduced in notebook 01.
 
 import inspect
 
-from IPython.display import Code
-
 
 def source(obj):
     """The source code of a function, class or module, as a highlighted ``IPython.display.Code``.
@@ -28,4 +26,6 @@ def source(obj):
     except (TypeError, OSError) as error:
         raise ValueError(f"{obj!r} has no Python source to show ({error}); pass a function, class "
                          "or module written in Python, e.g. support.lenet.lenet5.") from None
+    from IPython.display import Code  # IPython comes with Jupyter; not needed to import support
+
     return Code(text, language="python")
