@@ -866,8 +866,12 @@ results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 # measured times can even come out negative: the gradients step and the training step are
 # two programs that XLA compiles separately, and the gradients step pays for summing every
 # gradient (so that none is skipped) while the training step fuses the update into the
-# backward pass. A GPU does arithmetic far faster than it moves memory; where GPU files are
-# present, the chart shows them too: compare the update's share there.
+# backward pass. In the chart such an update is drawn as zero and the bar still ends at 1
+# (forward and backward then divide the gradients step); its label gives the measured share.
+# Each label gives the model, the backend, the training step's median time and the update's
+# share; the device is named under the axis. A GPU does arithmetic far faster than it moves
+# memory; where GPU files are present, the chart shows them too: compare the update's share
+# there.
 
 # %% [markdown]
 # ## Errata of the source posts' code
