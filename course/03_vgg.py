@@ -80,7 +80,6 @@ quiet.setup()
 
 import collections
 import contextlib
-import inspect
 import io
 
 import keras
@@ -89,7 +88,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, hardware, models, plots, results
+from support import counting, data, exercises, hardware, models, plots, results, show
 from support import layers as course_layers
 from support import receptive_field as rf
 from support import vgg as vgg_module
@@ -163,11 +162,11 @@ for index, (channels, kernels) in enumerate(vgg_module.config_stages("C"), start
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-print(inspect.getsource(vgg_module.vgg))
+show.source(vgg_module.vgg)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-print(inspect.getsource(course_layers.vgg_block))
+show.source(course_layers.vgg_block)
 
 # %% [markdown]
 # Build all five, count their parameters with Keras, and count their layers with weights
@@ -1016,49 +1015,41 @@ except ValueError as error:
 
 # %% [markdown]
 # ## Exercises
-# Each checker prints "not answered yet" until you replace `None` with your answer. Hints are
-# in the cell after the checkers: read them only if you need them.
+# Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
+# run the cell. It says whether you are right, not what the answer is; the hint is there if
+# you need it.
 #
 # 1. How many parameters (weights and biases) has configuration C's 1x1 convolution
 #    `block4_conv3`, from 512 to 512 channels?
+#
+#    *Hint:* a 1x1 kernel has $1 \cdot 1 \cdot C_{in}$ weights per output channel, plus one
+#    bias.
+
+# %%
+answer = None  # your answer: parameters of C's block4_conv3
+exercises.check(answer, models.vgg("C", head="gap", num_classes=10).get_layer("block4_conv3").count_params())
+
+# %% [markdown]
 # 2. What is the receptive field of VGG19's (configuration E's) `block5_pool`? Use the
 #    recurrence by hand, then check.
-# 3. How many FLOPs per 224x224 image does fc6 (`fc1`) take, a multiply-add counting as 2?
+#
+#    *Hint:* E has 2, 2, 4, 4, 4 convolutions per stage; each adds 2 times the jump; each
+#    pooling adds 1 times the jump, then doubles it.
 
 # %%
-def check(number, answer, expected):
-    """Print whether `answer` is `expected`; 'not answered yet' while it is None."""
-    if answer is None:
-        print(f"Exercise {number}: not answered yet")
-    else:
-        print(f"Exercise {number}: {'right' if answer == expected else 'wrong, try again (see hints)'}")
+answer = None  # your answer: the side of E's block5_pool field, in pixels
+exercises.check(answer, rf.receptive_fields(models.vgg("E", head="gap", num_classes=10))["block5_pool"][0].size)
 
-
-def check_exercise_1(answer):
-    check(1, answer, models.vgg("C", head="gap", num_classes=10).get_layer("block4_conv3").count_params())
-
-
-def check_exercise_2(answer):
-    features = models.vgg("E", head="gap", num_classes=10)
-    check(2, answer, rf.receptive_fields(features)["block5_pool"][0].size)
-
-
-def check_exercise_3(answer):
-    check(3, answer, by_name["fc1"]["flops"])
+# %% [markdown]
+# 3. Fed 256x256 images instead of 224x224, VGG16's pool5 has 8x8x512 values. How many FLOPs
+#    per image does fc6 (`fc1`) take then, a multiply-add counting as 2?
+#
+#    *Hint:* a dense layer does $n_{in} \cdot n_{out}$ multiply-adds.
 
 # %%
-hints = {1: "A 1x1 kernel has 1 * 1 * C_in weights per output channel, plus one bias.",
-         2: "E has 2, 2, 4, 4, 4 convolutions per stage; each adds 2 x the jump; "
-            "each pooling adds 1 x the jump, then doubles it.",
-         3: "A dense layer does n_in * n_out multiply-adds; pool5 has 7 * 7 * 512 values."}
-
-# %%
-answer_1 = None  # parameters of C's block4_conv3
-answer_2 = None  # receptive field of E's block5_pool, in pixels
-answer_3 = None  # FLOPs of fc6 per image
-check_exercise_1(answer_1)
-check_exercise_2(answer_2)
-check_exercise_3(answer_3)
+answer = None  # your answer: FLOPs of fc6 per 256x256 image
+larger_vgg16 = {row["name"]: row for row in counting.layer_table(models.vgg("D", input_shape=(256, 256, 3)))}
+exercises.check(answer, larger_vgg16["fc1"]["flops"])
 
 # %% [markdown]
 # 4. *(Open.)* Train the nine-layer plain stack with Glorot initialisation for 20 epochs
