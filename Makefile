@@ -2,6 +2,12 @@
 # make test     install (first time) and run every test: notebooks under nbval, unit tests
 #               under the TensorFlow and the JAX backends
 # make notebooks  re-sync every course/*.py with its .ipynb and execute it in place
+# make test-colab the Colab-like lane: requirements-colab.txt (the lowest supported versions)
+#               in .venv-colab; every notebook run top to bottom (no error, no stderr), one
+#               of them alone in an empty folder, and the unit tests
+# make site     build the website into _site/html from the notebooks' stored outputs (its own
+#               virtual environment, .venv-site, from requirements-site.txt; nothing executed)
+# make site-test  check the built site in headless Chromium (Debian's chromium, chromium-driver)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,7 +20,10 @@ endif
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: install course test notebooks
+COLAB_VENV := .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed
+
+.PHONY: install course test notebooks test-colab site-install site site-test
 
 install: $(STAMP)
 
@@ -33,3 +42,34 @@ test: install
 
 notebooks: install
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+$(COLAB_STAMP): requirements-colab.txt
+	$(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install -q --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install -q -r requirements-colab.txt
+	touch $(COLAB_STAMP)
+
+# Not `pip install -e .` here: the notebooks' first cell must find `support` by itself.
+test-colab: $(COLAB_STAMP)
+	KERAS_BACKEND=tensorflow $(COLAB_VENV)/bin/python tools/check_notebooks.py
+	KERAS_BACKEND=tensorflow $(COLAB_VENV)/bin/python tools/check_notebooks.py --alone course/01_lenet_history.ipynb
+	KERAS_BACKEND=tensorflow $(COLAB_VENV)/bin/python -m pytest -p no:cacheprovider tests/
+
+SITE_VENV ?= .venv-site
+SITE_BIN := $(SITE_VENV)/bin
+SITE_STAMP := $(SITE_VENV)/.installed
+
+site-install: $(SITE_STAMP)
+
+$(SITE_STAMP): requirements-site.txt
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_BIN)/python -m pip install -q --upgrade pip
+	$(SITE_BIN)/python -m pip install -q -r requirements-site.txt
+	touch $(SITE_STAMP)
+
+site: site-install
+	$(SITE_BIN)/python site/build.py
+
+# Not part of `make test`: it needs a browser, and tests/ is what make test collects.
+site-test: site-install
+	$(SITE_BIN)/python -m pytest -p no:cacheprovider site/test_site.py

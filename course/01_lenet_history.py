@@ -20,6 +20,26 @@
 # uses (output sizes, SAME and VALID padding, parameter counts, receptive fields), why ReLU
 # replaced the sigmoid, and LeNet-5 built, counted and trained on MNIST.
 #
+# This course grew from five Chinese blog posts, written for TensorFlow 1, which we call
+# **the source posts**. The notebooks keep their subjects, correct their mistakes, and say
+# where they do.
+#
+# **You will learn to**
+# * compute the output size of a convolution or pooling layer, with VALID, SAME or explicit
+#   padding, and say where TensorFlow puts an odd padding pixel;
+# * count a convolution's parameters, and a network's per layer, and check the count against
+#   Keras;
+# * compute a receptive field, and measure it with a gradient;
+# * explain, from a measurement, why deep sigmoid networks learn slowly near the input;
+# * read LeNet-5 written in Keras, compare it with the 1998 paper, and train it on MNIST.
+#
+# **Prerequisites.** Python and NumPy; what a neural network, a loss, gradient descent and
+# an epoch are (any introductory course); no convolutional networks.
+#
+# **Run time.** About two and a half minutes on the course's 2-core CPU (138 to 169 s
+# measured, the machine shared with other work; most of it training LeNet-5); on a GPU: not
+# measured yet.
+#
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
 # fetches the course's code. Without internet, point `CNN_COURSE_DATA` at a folder holding
@@ -67,7 +87,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, hardware, models, plots, results, timing
+from support import counting, data, exercises, hardware, models, plots, results, timing
 from support import receptive_field as rf
 
 keras.utils.set_random_seed(0)
@@ -84,7 +104,10 @@ settings = hardware.choose_settings(
 # The ImageNet challenge (ILSVRC) top-5 classification error of each year's winner, with the
 # depth of its network (layers with weights). 2010 and 2011 were won without convolutional
 # networks. Sources: Russakovsky et al., *ImageNet Large Scale Visual Recognition Challenge*,
-# IJCV 2015, Table 8; the winners' papers. VGG, second in 2014, is listed for its influence.
+# IJCV 2015, Table 8, for 2010 to 2014; He et al., CVPR 2016, Table 5, for ResNet's 3.57%
+# (2015). AlexNet's 15.3% used extra training data (pre-training on ImageNet Fall 2011);
+# without it the paper reports 16.4% (Krizhevsky et al. 2012, Table 2). VGG, second in 2014,
+# is listed for its influence.
 
 # %%
 ilsvrc = [  # (year, entry, top-5 error %, layers with weights; None = not a deep network)
@@ -101,41 +124,71 @@ for year, entry, error, depth in ilsvrc:
     print(f"{year}  {entry:<24}{error:>6.2f}%  {depth or '-':>4}")
 
 # %%
-alexnet_lead = runner_up_2012 - 15.3
-fall_2011_to_2015 = 25.8 / 3.57
-print(f"AlexNet's lead over the runner-up: {alexnet_lead:.1f} points")
-print(f"error 2011 -> 2015 divided by {fall_2011_to_2015:.1f}; depth 8 -> 152 layers")
-assert round(alexnet_lead, 1) == 10.9 and round(fall_2011_to_2015, 1) == 7.2
+winners = {entry: (year, error, depth) for year, entry, error, depth in ilsvrc}
+(year_2012, error_2012, depth_2012), (year_2015, error_2015, depth_2015) = winners["AlexNet"], winners["ResNet"]
+print(f"AlexNet's lead over the runner-up: {runner_up_2012 - error_2012:.1f} points")
+print(f"{year_2012} -> {year_2015}, {year_2015 - year_2012} years: top-5 error divided by "
+      f"{error_2012 / error_2015:.1f}, depth {depth_2012} -> {depth_2015} layers with weights")
 
 # %% [markdown]
-# AlexNet won 2012 by the 10.9 points computed above; in the four years after, the error fell
-# 7.2-fold while the networks grew from 8 to 152 layers. The plot puts both on one time axis.
+# AlexNet, the first deep network to win, led the runner-up by the points printed above. In
+# the three years from AlexNet to ResNet the error fell by the factor printed, while the
+# winning networks grew from 8 to 152 layers. The left panel shows the top-5 error by year:
+# the winners joined by a line, VGG (second in 2014) as a separate square. The right panel is
+# not a time axis: it has one bar per convolutional entry, labelled with its year, whose
+# height is its depth in layers with weights, on a logarithmic scale (8, 8, 22, 19, 152).
 
 # %%
 deep = [row for row in ilsvrc if row[3]]
+winners_only = [row for row in ilsvrc if row[1] != "VGG (2nd)"]
 figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
-left.plot([r[0] for r in ilsvrc if r[1] != "VGG (2nd)"], [r[2] for r in ilsvrc if r[1] != "VGG (2nd)"], "o-")
+left.plot([r[0] for r in winners_only], [r[2] for r in winners_only], "o-", label="winner")
+left.plot([winners["VGG (2nd)"][0]], [winners["VGG (2nd)"][1]], "s", color="tab:red", label="VGG (2nd, 2014)")
+offsets = {"GoogLeNet": (6, -12), "VGG": (6, 5)}  # 6.7% and 7.3% lie close: one label below, one above
 for year, entry, error, _ in ilsvrc:
-    left.annotate(entry.split(" (")[0], (year, error), textcoords="offset points", xytext=(4, 4), fontsize=8)
-left.set(xlabel="year", ylabel="top-5 error (%)", title="ILSVRC winners")
+    name = entry.split(" (")[0]
+    left.annotate(name, (year, error), textcoords="offset points", xytext=offsets.get(name, (4, 4)), fontsize=8)
+left.set(xlabel="year", ylabel="top-5 error (%)", title="ILSVRC top-5 error", xlim=(2009.5, 2016))
+left.legend(fontsize=8)
 right.bar([f"{r[1].split(' (')[0]}\n{r[0]}" for r in deep], [r[3] for r in deep], color="tab:orange")
-right.set(ylabel="layers with weights", yscale="log", title="Depth")
+right.set(ylabel="layers with weights (log scale)", yscale="log", title="Depth of each convolutional entry")
 plt.tight_layout()
 
 # %% [markdown]
 # Before ImageNet: Fukushima's **Neocognitron** (1980) stacked feature-extracting "S-cells"
 # and pooling "C-cells", but learned without gradients. LeCun et al. trained convolutions by
 # back-propagation on zip codes (1989), and **LeNet-5** (1998) read cheques for banks. What
-# changed by 2012 was data (ImageNet's 1.2 million labelled images), GPUs, and ReLU.
+# changed by 2012 was data, GPUs, and ReLU. The data, in the AlexNet paper's words (Section
+# 2): "In all, there are roughly 1.2 million training images, 50,000 validation images, and
+# 150,000 testing images" in ILSVRC's 1000 classes.
 
 # %% [markdown]
+# ## Convolution, channels, weight sharing
+# A grey image is one grid of numbers; a colour image has three, red, green and blue: each
+# grid is a **channel**, and an image or a layer's output is a stack of channels, shaped
+# height x width x channels. A **convolution** slides a small $k \times k$ window over the
+# stack, $s$ pixels at a time (the **stride**). At each position it multiplies the
+# $k \times k \times c_{in}$ numbers under the window by a **kernel** of the same shape,
+# adds the products and a bias, and writes one number: the output channel at that position.
+# A layer has one kernel per output channel, so $c_{out}$ kernels make $c_{out}$ output
+# channels, often called **feature maps**. The same kernel is used at every position, which
+# is **weight sharing**: a convolution has as many weights as one window needs, whatever the
+# image size, and it finds a pattern (an edge, a stroke end) wherever it appears. A
+# **pooling** layer slides a window the same way but has no weights: it keeps the maximum or
+# the average of each window, channel by channel.
+#
 # ## Output size, SAME and VALID
-# A $k \times k$ window with stride $s$ over $n$ pixels gives, in TensorFlow and Keras:
+# With $p$ pixels of zeros added on each side, a $k \times k$ window with stride $s$ over $n$
+# pixels fits $\lfloor (n + 2p - k) / s \rfloor + 1$ times. TensorFlow and Keras name two
+# choices of padding:
 #
-# * `padding="valid"` (no padding): $\lfloor (n - k) / s \rfloor + 1$
-# * `padding="same"` (pad so nothing is lost): $\lceil n / s \rceil$, whatever $k$ is.
+# * `padding="valid"` (no padding, $p = 0$): $\lfloor (n - k) / s \rfloor + 1$
+# * `padding="same"` (pad so nothing is lost): $\lceil n / s \rceil$, whatever $k$ is; the
+#   padding needed can be odd, and is then not the same on both sides (below).
 #
-# `counting.output_size` is that formula; the cell checks it against Keras's own layers.
+# `counting.output_size` is that formula for the two names; the cell checks it against Keras's
+# own layers, and the general formula against an explicit `ZeroPadding2D` before a VALID
+# convolution.
 
 # %%
 cases = [(32, 5, 1), (28, 2, 2), (227, 11, 4), (224, 11, 4), (55, 3, 2), (13, 3, 1)]
@@ -147,11 +200,30 @@ for size, kernel, stride in cases:
         assert by_keras == by_formula
         print(f"n={size:>3} k={kernel:>2} s={stride}  {padding:<5} -> {by_formula}")
 
+# %%
+def padded_output_size(n, k, s, p):
+    """floor((n + 2p - k) / s) + 1: outputs of a k x k window, stride s, p zeros on each side."""
+    return (n + 2 * p - k) // s + 1
+
+
+for size, kernel, stride, pad in [(28, 5, 1, 2), (227, 11, 4, 0), (27, 5, 1, 2), (13, 3, 1, 1), (224, 11, 4, 2)]:
+    explicit = keras.Sequential([keras.Input((size, size, 1)), keras.layers.ZeroPadding2D(pad),
+                                 keras.layers.Conv2D(1, kernel, strides=stride, padding="valid")])
+    by_keras = explicit.output_shape[1]
+    assert by_keras == padded_output_size(size, kernel, stride, pad)
+    print(f"n={size:>3} k={kernel:>2} s={stride} p={pad} -> {by_keras}")
+
 # %% [markdown]
-# The third and fourth lines are AlexNet's first layer: the paper's 55x55 maps need a
-# 227x227 input with VALID padding; from 224x224 they would be 54x54. SAME padding puts any
-# odd extra pixel on the right and bottom in TensorFlow (PyTorch pads symmetrically), which is
-# why weights moved between the frameworks can shift an image by a pixel.
+# In the first table, the third and fourth cases are AlexNet's first layer: the paper's 55x55
+# maps need a 227x227 input with VALID padding; from 224x224 they would be 54x54. In the
+# second, $p = (k - 1)/2$ with stride 1 keeps the size (the SAME case of an odd kernel), and
+# 224 pixels with 2 pixels of padding on each side give 55 outputs too.
+#
+# When SAME needs an odd number of padding pixels, TensorFlow puts the extra one on the right
+# and at the bottom. PyTorch's `padding="same"` (stride 1 only) does the same; only an integer
+# padding, such as PyTorch's `padding=1`, pads both sides equally. A TensorFlow SAME layer
+# with stride 2 moved to a PyTorch layer with integer padding therefore sees the image shifted
+# by a pixel. Measured on one row:
 
 # %%
 row = np.arange(1.0, 6.0).reshape(1, 1, 5, 1)  # a 1x5 "image": 1 2 3 4 5
@@ -169,7 +241,9 @@ assert maxima == [2.0, 4.0, 5.0]  # windows [1 2] [3 4] [5 pad]; padding on the 
 # ## Counting parameters
 # A convolution with a $k \times k$ kernel from $c_{in}$ to $c_{out}$ channels has
 # $(k^2 c_{in} + 1)\,c_{out}$ parameters: one $k \times k \times c_{in}$ kernel and one bias
-# per output channel, independent of the image size. A dense layer has $(n_{in} + 1)\,n_{out}$.
+# per output channel, independent of the image size (weight sharing). A dense layer, where
+# every one of $n_{out}$ units has a weight for each of the $n_{in}$ inputs and a bias, has
+# $(n_{in} + 1)\,n_{out}$.
 
 # %%
 def conv_params(kernel, in_channels, out_channels):
@@ -181,7 +255,7 @@ lenet_c3 = conv_params(5, 6, 16)
 print("LeNet-5 C3 (5x5, 6 -> 16 channels):", lenet_c3)
 layer = keras.layers.Conv2D(16, 5)
 layer.build((None, 32, 32, 6))
-assert lenet_c3 == layer.count_params() == counting.conv2d_params(6, 16, 5) == 2416
+assert lenet_c3 == layer.count_params() == counting.conv2d_params(6, 16, 5)  # the formula, Keras, the course
 
 # %% [markdown]
 # ## Receptive fields
@@ -205,14 +279,15 @@ for small, large in (([3, 3], [5]), ([3, 3, 3], [7])):
     stacked, single = conv_stack(small), conv_stack(large)
     field = rf.receptive_fields(stacked)[f"conv{len(small) - 1}"][0].size
     assert field == rf.receptive_fields(single)["conv0"][0].size == large[0]
+    assert stacked.count_params() == len(small) * conv_params(3, 64, 64)  # the formula against Keras
     shares.append(stacked.count_params() / single.count_params())
     print(f"{len(small)} x 3x3: field {field}x{field}, {stacked.count_params():,} parameters;"
           f"  one {large[0]}x{large[0]}: {single.count_params():,} ({shares[-1]:.0%})")
-assert [round(share, 2) for share in shares] == [0.72, 0.55]
 
 # %% [markdown]
-# The same field at 72% (two 3x3) and 55% (three 3x3) of the parameters, and with a ReLU
-# between them, more non-linearity. This is VGG's argument (notebook 03).
+# The same field with the shares of the parameters printed (18/25 and 27/49, the biases
+# aside), and with a ReLU between the layers, more non-linearity. This is VGG's argument
+# (notebook 03).
 #
 # The analytic formula can be checked by measurement: the gradient of one output unit with
 # respect to the input is non-zero exactly on the pixels that unit can see.
@@ -234,10 +309,10 @@ for row in rf.receptive_field_table(lenet):
 # %% [markdown]
 # ## Why ReLU: the vanishing gradient, measured
 # The sigmoid's slope is at most 1/4, so back-propagation through $L$ sigmoid layers
-# multiplies the gradient by at most $4^{-L}$ (times the weights). The seeds called this
-# 梯度弥散 (gradient diffusion). Below: an eight-layer perceptron with the same Glorot
-# initialisation and three activations, and the gradient norm of each layer's weights on one
-# batch of MNIST digits.
+# multiplies the gradient by at most $4^{-L}$ (times the weights). The source posts called
+# this 梯度弥散 (gradient diffusion). Below: an eight-layer perceptron with the same Glorot
+# initialisation (Glorot and Bengio, 2010) and three activations, and the gradient norm of
+# each layer's weights on one batch of MNIST digits.
 
 # %%
 (x_train_all, y_train_all), (x_test, y_test) = data.load_mnist()
@@ -279,9 +354,33 @@ assert ratios["sigmoid"] < 1e-3 and ratios["relu"] > 0.5 and ratios["tanh"] > 0.
 # %% [markdown]
 # ## LeNet-5
 # LeCun et al. (1998): two convolution-and-subsampling stages, then C5, F6 and the output.
-# The course's builder keeps the paper's sizes, tanh and average pooling, and fixes two
-# details the paper's hardware forced: C3 connects to all six S2 maps, and the output is a
-# softmax. The table below is computed from the layers' configurations.
+# The course's builder keeps the paper's sizes, tanh and average pooling, and simplifies
+# three details, as today's implementations do:
+#
+# * C3 connects every one of its 16 maps to all six S2 maps. The paper's Table I connects
+#   each to 3, 4 or 6 of them, for two reasons it gives (Section II.B): fewer connections, and
+#   broken symmetry, so that different maps are forced to learn different features.
+# * S2 and S4 average their 2x2 windows. The paper's subsampling maps multiplied the sum by
+#   a trainable coefficient, added a trainable bias, and passed it through the sigmoid-like
+#   squashing function: 2 trainable parameters per map.
+# * The output is a dense softmax layer. The paper's output was a design choice: 10 Euclidean
+#   radial basis function (RBF) units whose weights were fixed by hand to stylised 7x12 images
+#   of the digits, not trained.
+#
+# Here is the builder, `support.lenet.lenet5`, as it stands in the course's package (the
+# comments give each layer's output, height x width x channels). `models.lenet5` is this
+# function; `show.source` displays a function's source without copying it here.
+
+# %%
+from support import lenet as lenet_module, show
+
+show.source(lenet_module.lenet5)
+
+# %% [markdown]
+# Every layer is a Keras layer named as in the paper: `Conv2D` for C1, C3 and C5 (C5's 5x5
+# kernel covers the whole 5x5 map of S4, so its output is 1x1x120), `AveragePooling2D` for S2
+# and S4, `Dense` for F6 and the output. The table below is computed from the layers'
+# configurations.
 
 # %%
 lenet = models.lenet5(input_shape=(32, 32, 1), num_classes=10)
@@ -290,21 +389,39 @@ print(counting.format_table(table))
 assert counting.totals(table)["params"] == lenet.count_params() == 61_706
 
 # %% [markdown]
-# 61,706 parameters, almost all of them in the last three layers, while the two early
-# convolutions do most of the arithmetic:
+# The paper states "60,000 trainable free parameters" (Section II.B). Its layers, counted
+# from their descriptions, give that figure, and the three simplifications account for every
+# parameter between it and ours:
 
 # %%
 by_name = {row["name"]: row for row in table}
-late_share = sum(by_name[name]["params"] for name in ("c5", "f6", "predictions")) / 61_706
+c3_inputs_per_map = [3] * 6 + [4] * 9 + [6]  # the paper's Table I: columns 0-5, 6-14, 15
+paper_c3 = sum((5 * 5 * inputs + 1) for inputs in c3_inputs_per_map)
+paper_pools = 2 * (6 + 16)  # S2 and S4: a coefficient and a bias per map
+paper_total = (by_name["c1"]["params"] + paper_pools + paper_c3 + by_name["c5"]["params"]
+               + by_name["f6"]["params"])  # C1, C5 and F6 as ours; the RBF output is fixed
+print(f"the paper's layers: {paper_total:,} trainable parameters")
+print(f"ours: {lenet.count_params():,} = {paper_total:,} + {by_name['c3']['params'] - paper_c3} (C3 fully "
+      f"connected) - {paper_pools} (pools) + {by_name['predictions']['params']} (softmax output)")
+assert paper_total == 60_000  # the paper's own figure
+assert lenet.count_params() == paper_total + by_name["c3"]["params"] - paper_c3 - paper_pools + by_name["predictions"]["params"]
+
+# %% [markdown]
+# Almost all of the parameters sit in the last three layers, while the two early
+# convolutions do most of the arithmetic:
+
+# %%
+late_share = sum(by_name[name]["params"] for name in ("c5", "f6", "predictions")) / lenet.count_params()
 early_flop_share = (by_name["c1"]["flops"] + by_name["c3"]["flops"]) / counting.totals(table)["flops"]
 print(f"C5, F6 and the output hold {late_share:.0%} of the parameters; C1 + C3 do {early_flop_share:.0%} of the FLOPs")
-assert round(late_share, 2) == 0.96 and round(early_flop_share, 2) == 0.86
+assert late_share > 0.9 and early_flop_share > 0.5  # "almost all" and "most", as the prose says
 plots.layer_bars(table, columns=("params", "flops"), title="LeNet-5 per layer")
 
 # %% [markdown]
 # ## Train LeNet-5 on MNIST
-# MNIST digits are 28x28; the paper padded them to 32x32 so that strokes reach the centre of
-# C1's units at the edges, and scaled the pixels so that their mean is about 0 and their
+# MNIST digits are 28x28; the paper padded them to 32x32 so that distinctive features such as
+# stroke end-points can appear in the centre of the receptive fields of the highest-level
+# feature detectors (Section II.B), not only at their edges, and scaled the pixels so that their mean is about 0 and their
 # variance about 1: tanh units learn fastest around 0. We do the same with the training set's
 # own mean and standard deviation.
 
@@ -312,7 +429,7 @@ plots.layer_bars(table, columns=("params", "flops"), title="LeNet-5 per layer")
 (x_train, y_train), (x_val, y_val) = data.split_validation(x_train_all, y_train_all, 5000, seed=0)
 pixel_mean, pixel_std = (x_train / 255.0).mean(), (x_train / 255.0).std()
 print(f"training pixels: mean {pixel_mean:.4f}, standard deviation {pixel_std:.4f}")
-assert abs(pixel_mean - 0.1307) < 0.002 and abs(pixel_std - 0.3081) < 0.002
+assert abs(pixel_mean - 0.1307) < 0.002 and abs(pixel_std - 0.3081) < 0.002  # PyTorch's MNIST example's values
 
 
 def standardize(images):
@@ -339,20 +456,28 @@ history = lenet.fit(train_ds, validation_data=val_ds, epochs=settings.epochs, sh
 # %%
 # NBVAL_IGNORE_OUTPUT
 test_loss, test_accuracy = lenet.evaluate(test_ds, verbose=0)
-print(f"test accuracy {test_accuracy:.2%} after {settings.epochs} epochs ({settings.profile} settings)")
+paper_test_error = 0.95  # %, LeCun et al. 1998, Section III.C (quoted): LeNet-5 without distortions
+print(f"test accuracy {test_accuracy:.2%}, error {100 * (1 - test_accuracy):.2f}%, after {settings.epochs} "
+      f"epochs ({settings.profile} settings); the paper: {paper_test_error}% error")
 assert test_accuracy >= 0.985
 
 # %% [markdown]
 # At least 98.5% on digits it never saw (the exact figure varies a little from run to run
-# with the order of floating-point sums; the assertion holds it). The paper reports 0.95%
-# test error for LeNet-5 trained 20 passes without distortions.
+# with the order of floating-point sums; the assertion holds it). The paper's figure is
+# quoted, not reproduced: in Section III.C the test error of LeNet-5 trained without
+# distortions "stabilizes after around 10 passes through the training set at 0.95%" (20
+# passes in all, with its own learning-rate schedule and its RBF output). Our error is
+# printed beside it; our network, optimiser and number of epochs differ.
 
 # %%
 plots.plot_history(history, title="LeNet-5 on MNIST")
 
 # %% [markdown]
 # ## What it gets wrong
-# The first twelve test digits LeNet-5 misclassifies, with its answer in red:
+# The first twelve test digits LeNet-5 misclassifies. Above each digit: its true label, and
+# under it `pred:` the network's answer; the title is red because the answer is wrong. Which
+# digits appear depends on the run (training is not bit-for-bit repeatable on every machine),
+# so look at your own grid:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -363,8 +488,8 @@ print(f"{np.sum(predicted != y_test)} of {len(y_test):,} test digits are wrong")
 plots.show_images(x_test[wrong], labels=y_test[wrong], predictions=predicted[wrong], ncols=6)
 
 # %% [markdown]
-# Many are digits a person would hesitate over too: open 4s that look like 9s, 7s with a
-# bar, strokes cut by the frame.
+# Sort your grid into digits a person would hesitate over too, and answers no person would
+# give: the second kind shows what the network has not learned.
 
 # %% [markdown]
 # ## LeNet-5 here, and on other machines
@@ -377,58 +502,114 @@ plots.show_images(x_test[wrong], labels=y_test[wrong], predictions=predicted[wro
 here = timing.benchmark(models.lenet5(), batch_size=128, mode="train", steps=20, warmup=5)
 print(f"{hardware.device_description()}: {here['mean_s'] * 1e3:.2f} ± {here['std_s'] * 1e3:.2f} ms "
       f"per training step of 128 images, {here['images_per_s']:,.0f} images/s")
-assert here["mean_s"] > 0 and here["flops_per_image"] == counting.totals(table)["flops"]
 
 # %% [markdown]
 # `python -m support.bench` runs the same harness over all the course's models and writes
 # what it measured, with the device, backend, versions, date and command, to
 # `course/results/`. GPU figures reach this course only that way, measured, never typed in.
-# The cell checks every file and that its FLOP count is the one computed above.
+# `results.validate_bench_record` refuses a file with a missing field or an impossible value,
+# and `results.check_flops` one whose LeNet-5 rows describe another model (other parameters,
+# input shape or FLOPs).
 
 # %%
 records = results.load_results("bench")
 lenet_records = [record for record in records if any(row["model"] == "lenet5" for row in record["results"])]
 for record in lenet_records:
-    assert results.check_flops(record, models.lenet5()) == counting.totals(table)["flops"]
-    assert {"device", "backend", "versions", "date", "command"} <= set(record["provenance"])
+    results.validate_bench_record(record)
+    results.check_flops(record, models.lenet5())
 gpu_records = [record for record in lenet_records if results.is_gpu(record)]
 print("LeNet-5 results on a GPU:", "yes" if gpu_records else "not measured yet (no GPU result file)")
+
+# %% [markdown]
+# The chart compares images per second, so that steps of different batch sizes compare fairly
+# (each bar's label gives its batch): blue bars are the files measured on a CPU, orange on a
+# GPU, green this notebook's run. The files' rows also time the forward pass and the gradients
+# alone; notebook 02 explains the three modes.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 print(results.bench_table(lenet_records, models=["lenet5"]))
-this_run = {"label": f"this notebook · {settings.profile}", "mode": "train", "mean_ms": here["mean_s"] * 1e3,
-            "color": "tab:green"}
-results.plot_bench(lenet_records, "lenet5", extra_rows=[this_run]) if lenet_records else None
+this_run = {"label": f"this notebook · {settings.profile} · batch 128", "mode": "train",
+            "images_per_s": here["images_per_s"], "color": "tab:green"}
+results.plot_bench(lenet_records, "lenet5", quantity="images_per_s", extra_rows=[this_run]) if lenet_records else None
 
 # %% [markdown]
 # ## Summary
-# * ILSVRC's error fell 7.2-fold from 2011 to 2015 while networks went from 8 to 152 layers.
-# * Output size: VALID $\lfloor (n-k)/s \rfloor + 1$, SAME $\lceil n/s \rceil$ (extra padding
-#   on the right in TensorFlow). Parameters of a convolution: $(k^2 c_{in} + 1)\,c_{out}$.
-# * Two 3x3 convolutions see 5x5 with 72% of the parameters; the gradient measures the field.
+# * From AlexNet (2012) to ResNet (2015), ILSVRC's winning top-5 error fell several-fold (the
+#   factor is computed in the history section) while the winning networks went from 8 to 152
+#   layers.
+# * A convolution slides one shared kernel per output channel over the input's channels.
+# * Output size: $\lfloor (n + 2p - k)/s \rfloor + 1$ with $p$ pixels of padding per side;
+#   VALID $\lfloor (n-k)/s \rfloor + 1$, SAME $\lceil n/s \rceil$ (an odd extra padding pixel
+#   on the right in TensorFlow, and in PyTorch's `padding="same"`). Parameters of a
+#   convolution: $(k^2 c_{in} + 1)\,c_{out}$.
+# * Two 3x3 convolutions see 5x5 with about 18/25 of the parameters; the gradient measures
+#   the field.
 # * Sigmoid gradients vanish with depth; ReLU's do not.
 # * LeNet-5: 61,706 parameters, at least 98.5% on MNIST in a few CPU minutes.
 #
 # ## Exercises
-# 1. How many parameters has a 3x3 convolution from 64 to 128 channels? Check below.
-# 2. What is the receptive field of three 3x3 convolutions followed by a 2x2/2 pooling?
-# 3. Train LeNet-5 with `activation="relu", pooling="max"`: is it faster to 98.5%?
+# Each checked exercise is a cell with `answer = None`: put your answer in place of `None`
+# and run the cell. It says whether you are right, not what the answer is.
+#
+# 1. How many parameters has a 3x3 convolution from 64 to 128 channels, with biases?
+#
+#    *Hint:* each output channel has one $k \times k \times c_{in}$ kernel and one bias.
 
 # %%
-def check_exercise_1(answer):
-    assert answer == counting.conv2d_params(64, 128, 3), "(k*k*c_in + 1) * c_out, with k=3"
-    return "correct"
+answer = None  # your answer: the number of parameters
+exercises.check(answer, keras.Sequential([keras.Input((8, 8, 64)), keras.layers.Conv2D(128, 3)]).count_params())
 
+# %% [markdown]
+# 2. What is the side of the receptive field of three 3x3 convolutions (stride 1) followed by
+#    a 2x2 pooling with stride 2?
+#
+#    *Hint:* each layer adds $(k - 1)$ times the product of the strides before it.
 
-def check_exercise_2(answer):
-    inputs = keras.Input((32, 32, 1))
-    x = inputs
-    for _ in range(3):
-        x = keras.layers.Conv2D(1, 3, padding="same")(x)
-    model = keras.Model(inputs, keras.layers.MaxPooling2D(2, name="pool")(x))
-    assert answer == rf.receptive_fields(model)["pool"][0].size, "7 from the convolutions, then the pooling adds (2-1) x 1"
-    return "correct"
+# %%
+answer = None  # your answer: the side of the field, in pixels
+stack = keras.Sequential([keras.Input((32, 32, 1)), *[keras.layers.Conv2D(1, 3, padding="same") for _ in range(3)],
+                          keras.layers.MaxPooling2D(2, name="pool")])
+exercises.check(answer, rf.receptive_fields(stack)["pool"][0].size)
 
-
-print(check_exercise_1(73_856), check_exercise_2(8))
+# %% [markdown]
+# 3. (Open.) Train LeNet-5 with `activation="relu", pooling="max"` at this notebook's
+#    settings. Is its validation accuracy after the same number of epochs higher than the
+#    tanh and average-pooling network's?
+#
+#    *Criterion:* train both networks from the same random seeds (`keras.utils.set_random_seed`),
+#    at least two seeds each, for `settings.epochs` epochs on the same split, and read the
+#    final `val_accuracy`. Call the difference of the two means real only if it is larger
+#    than the spread (largest minus smallest) between the seeds of either network.
+#
+#    *A correct answer shows* a table with one validation accuracy per network and seed, the
+#    two means, the two spreads, and a verdict that follows the rule above: "ReLU and max
+#    pooling are better", "worse", or "no difference measurable with these seeds". No worked
+#    answer is given: four trainings take several minutes on a CPU, and the verdict is yours
+#    to measure.
+#
+# ## References
+# * Fukushima, K. (1980). Neocognitron: a self-organizing neural network model for a mechanism
+#   of pattern recognition unaffected by shift in position. *Biological Cybernetics*, 36(4),
+#   193–202.
+# * LeCun, Y., Boser, B., Denker, J. S., Henderson, D., Howard, R. E., Hubbard, W., and
+#   Jackel, L. D. (1989). Backpropagation applied to handwritten zip code recognition.
+#   *Neural Computation*, 1(4), 541–551.
+# * LeCun, Y., Bottou, L., Bengio, Y., and Haffner, P. (1998). Gradient-based learning applied
+#   to document recognition. *Proceedings of the IEEE*, 86(11), 2278–2324.
+# * Glorot, X., and Bengio, Y. (2010). Understanding the difficulty of training deep
+#   feedforward neural networks. *AISTATS 2010*, PMLR 9, 249–256.
+# * Krizhevsky, A., Sutskever, I., and Hinton, G. E. (2012). ImageNet classification with
+#   deep convolutional neural networks. *Advances in Neural Information Processing Systems 25
+#   (NIPS 2012)*, 1097–1105.
+# * Zeiler, M. D., and Fergus, R. (2014). Visualizing and understanding convolutional
+#   networks. *ECCV 2014*, LNCS 8689, 818–833.
+# * Szegedy, C., Liu, W., Jia, Y., Sermanet, P., Reed, S., Anguelov, D., Erhan, D., Vanhoucke,
+#   V., and Rabinovich, A. (2015). Going deeper with convolutions. *CVPR 2015*, 1–9.
+# * Simonyan, K., and Zisserman, A. (2015). Very deep convolutional networks for large-scale
+#   image recognition. *ICLR 2015*.
+# * Russakovsky, O., Deng, J., Su, H., Krause, J., Satheesh, S., Ma, S., Huang, Z., Karpathy,
+#   A., Khosla, A., Bernstein, M., Berg, A. C., and Fei-Fei, L. (2015). ImageNet Large Scale
+#   Visual Recognition Challenge. *International Journal of Computer Vision*, 115(3), 211–252.
+# * He, K., Zhang, X., Ren, S., and Sun, J. (2016). Deep residual learning for image
+#   recognition. *CVPR 2016*, 770–778.

@@ -19,8 +19,24 @@
 # Krizhevsky, Sutskever and Hinton's network (NeurIPS 2012) built and counted layer by layer;
 # each of its new ideas (ReLU, local response normalisation, overlapping pooling, dropout,
 # data augmentation, two GPUs) shown with a cell that measures it; then AlexNet timed the way
-# a benchmark should be, the seed's timing statistics taken apart, and three errata of the
-# seed's code reproduced next to their fixes.
+# a benchmark should be. The course grew from five Chinese blog posts, written for TensorFlow
+# 1, which we call **the source posts** (notebook 01); their timing statistics are taken
+# apart here, and three errata of their code reproduced next to the fixes.
+#
+# **You will learn to**
+# * read AlexNet written in Keras, and count its parameters and FLOPs per layer;
+# * say what ReLU, local response normalisation, overlapping pooling, dropout and data
+#   augmentation do, each from a cell that measures it, and what the paper claimed for them;
+# * relate the 2012 two-GPU split to grouped convolutions, and train with data parallelism
+#   (`tf.distribute.MirroredStrategy`);
+# * time a network correctly (compiled, warmed up, synchronised, per image), and find the
+#   mistakes in a published benchmark's statistics.
+#
+# **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
+# Python, NumPy, and training a Keras model with `fit`.
+#
+# **Run time.** About two minutes on the course's 2-core CPU with the CPU settings (94 to
+# 142 s measured, the machine shared with other work); on a GPU: not measured yet.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
@@ -68,23 +84,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, hardware, models, plots, results, timing
+from support import counting, data, exercises, hardware, models, plots, results, timing
 from support import layers as course_layers
 
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
 # %% [markdown]
-# The GPU settings are the lesson as written (the seed's batch of 32, 20 timed steps after 5
+# The GPU settings are the lesson as written (the source posts' batch of 32, 20 timed steps after 5
 # warm-up steps); on a CPU the timings use a batch of 8 and a few steps, and the data-parallel
 # run a subset of Fashion-MNIST.
 
 # %%
 settings = hardware.choose_settings(
     cpu={"batch_size": 8, "steps": 10, "train_steps": 3, "warmup": 1, "matmul_size": 2048,
-         "mirrored_images": 8192, "mirrored_batch": 256},
+         "mirrored_images": 8192, "mirrored_batch": 256, "race_seeds": 3},
     gpu={"batch_size": 32, "steps": 20, "train_steps": 20, "warmup": 5, "matmul_size": 4096,
-         "mirrored_images": 60000, "mirrored_batch": 512},
+         "mirrored_images": 60000, "mirrored_batch": 512, "race_seeds": 5},
 )
 
 # %% [markdown]
@@ -95,38 +111,52 @@ settings = hardware.choose_settings(
 
 # %%
 paper = {"top5_error": 15.3, "runner_up_top5_error": 26.2,  # Table 2
-         "parameters": 60e6,  # Section 1: "60 million parameters"
+         "parameters": 60e6,  # Abstract and Section 4: "60 million parameters"
          "relu_speedup": 6,  # Figure 1: 25% training error on CIFAR-10, ReLU vs tanh
          "two_gpu_gain": (1.7, 1.2), "lrn_gain": (1.4, 1.2), "overlap_gain": (0.4, 0.3)}
 lead = paper["runner_up_top5_error"] - paper["top5_error"]
 print(f"top-5 error {paper['top5_error']}% against {paper['runner_up_top5_error']}%: "
       f"a lead of {lead:.1f} points")
-assert round(lead, 1) == 10.9
 
 # %% [markdown]
-# A lead of 10.9 points over the best entry without a convolutional network. The rest of this
-# notebook is about how.
+# A lead of that many points over the best entry without a convolutional network. The rest of
+# this notebook is about how.
 
 # %% [markdown]
 # ## The network, layer by layer
 # Five convolutions (96-256-384-384-256 filters), three overlapping max-poolings, two
 # normalisation layers, and three dense layers (fc6, fc7 and the 1000-way fc8). The paper
 # says its input is 224x224x3, but an 11x11 kernel with stride 4 gives its 55x55 maps only
-# from 227x227:
+# from 227x227. Notebook 01's output size, with $p$ pixels of padding on each side, is
+# $\lfloor (n + 2p - k)/s \rfloor + 1$; $p = 0$ is VALID:
 
 # %%
 for size, padding in ((224, "valid"), (227, "valid"), (224, "same")):
     side = counting.output_size(size, 11, 4, padding)
     print(f"{size}x{size} input, 11x11 stride 4, {padding:<5} -> {side}x{side}")
-padding_for_55 = (55 - 1) * 4 + 11 - 224  # pixels of padding that 55 outputs need from 224
-print(f"55x55 from 224x224 needs {padding_for_55} pixels of padding, {padding_for_55 / 2} per side")
-assert [counting.output_size(224, 11, 4, "valid"), counting.output_size(227, 11, 4, "valid"),
-        counting.output_size(224, 11, 4, "same")] == [54, 55, 56] and padding_for_55 == 3
+total_padding_for_55 = (55 - 1) * 4 + 11 - 224  # the last window must end at pixel 224 + padding
+print(f"55x55 from 224x224 needs windows over {(55 - 1) * 4 + 11} pixels: {total_padding_for_55} pixels of "
+      f"padding in all, {total_padding_for_55 / 2} per side")
 
 # %% [markdown]
-# From 224 pixels VALID gives 54 and SAME gives 56; 55 would need 3 pixels of padding, 1.5
-# on each side. So `models.alexnet()` reads 227x227 images (Caffe's choice too). Google's
-# benchmark, which the seed copied, kept 224 with SAME padding: its first maps are 56x56.
+# From 224 pixels VALID gives 54 and SAME gives 56; exactly 55 windows would need the padding
+# printed, an odd number, so not the same on both sides (with 2 pixels on each side, 4 in
+# all, the formula gives 55 as well, and the last padding column is never read). So
+# `models.alexnet()` reads 227x227 images (Caffe's choice too). Google's benchmark, which
+# the source posts copied, kept 224 with SAME padding: its first maps are 56x56.
+#
+# The builder, `support.alexnet.alexnet` (`models.alexnet` is this function), as it stands
+# in the course's package; the comments give each stage's output:
+
+# %%
+from support import alexnet as alexnet_module, show
+
+show.source(alexnet_module.alexnet)
+
+# %% [markdown]
+# The two-GPU split is the argument `groups` (below, "Two GPUs"), LRN is the course's own
+# layer (below, "Local response normalisation"), and fc8 is the layer named `predictions`.
+# Built and counted:
 
 # %%
 alexnet = models.alexnet()
@@ -135,8 +165,9 @@ print(counting.format_table(table))
 assert counting.totals(table)["params"] == alexnet.count_params() == 62_378_344
 
 # %% [markdown]
-# 62,378,344 parameters (the paper rounds to 60 million), 2.27 GFLOPs per image
-# (a multiply-add counts as 2). Where are they?
+# These are the parameters of the network on one device, and its FLOPs per image in the
+# table's total line (a multiply-add counts as 2). The paper's "60 million" is its two-GPU network, which has
+# fewer: the section on two GPUs below counts it. Where are they?
 
 # %%
 by_name = {row["name"]: row for row in table}
@@ -146,15 +177,15 @@ conv_flops = sum(row["flops"] for row in table if row["type"] == "Conv2D")
 dense_share, conv_flop_share = dense_params / total["params"], conv_flops / total["flops"]
 print(f"fc6 + fc7 + fc8 hold {dense_share:.0%} of the parameters; "
       f"the five convolutions do {conv_flop_share:.0%} of the FLOPs")
-assert round(dense_share, 2) == 0.94 and round(conv_flop_share, 2) == 0.95
-assert round(total["flops"] / 1e9, 2) == 2.27 and by_name["fc6"]["params"] / total["params"] > 0.5
-assert max(table, key=lambda row: row["flops"])["name"] == "conv2"
-assert round(by_name["conv2"]["params"] / total["params"], 2) == 0.01
+print(f"fc6 alone: {by_name['fc6']['params'] / total['params']:.0%} of the parameters; the most FLOPs: "
+      f"{max(table, key=lambda row: row['flops'])['name']}, with {by_name['conv2']['params'] / total['params']:.1%} "
+      "of the parameters")
 plots.layer_bars(table, columns=("params", "flops"), title="AlexNet per layer")
 
 # %% [markdown]
-# The three dense layers hold 94% of the parameters, fc6 alone more than half of them, while
-# the convolutions do 95% of the arithmetic: conv2, with 1% of the weights, does the most.
+# The three dense layers hold nearly all the parameters, fc6 alone more than half of them,
+# while the convolutions do nearly all the arithmetic: conv2, with about 1% of the weights,
+# does the most (the shares are printed above).
 # Memory and compute live in different places, which is why later networks (GoogLeNet,
 # notebook 04) replaced the dense layers with global average pooling.
 
@@ -162,12 +193,12 @@ plots.layer_bars(table, columns=("params", "flops"), title="AlexNet per layer")
 # ## What was new in 2012
 # ### ReLU: training faster than tanh
 # The paper's Figure 1: a four-layer CNN on CIFAR-10 reaches 25% training error six times
-# (`paper["relu_speedup"]`) faster with ReLU, $\max(0, x)$, than with $\tanh x$. In
-# miniature: a small CNN on 6,400 Fashion-MNIST images, once with tanh and once with ReLU,
-# the same initial weights, SGD with momentum 0.9, and the training error of every batch
-# (measured before its update) averaged over blocks of 10 batches. First the inputs, prepared
-# two ways: AlexNet's (raw 0-255 pixel values minus the mean image, Section 2), and today's
-# standardised ones.
+# (`paper["relu_speedup"]`) faster with ReLU, $\max(0, x)$, than with $\tanh x$, each with
+# the learning rate that trained it fastest (Section 3.1). In miniature: a small CNN on 6,400
+# Fashion-MNIST images, once with tanh and once with ReLU, the same initial weights, SGD with
+# momentum 0.9, and the training error of every batch measured before its update. First the
+# inputs, prepared two ways: AlexNet's (raw 0-255 pixel values minus the mean image,
+# Section 2), and today's standardised ones.
 
 # %%
 (fashion_x, fashion_y), _ = data.load_fashion_mnist()
@@ -177,12 +208,11 @@ inputs_2012 = pixels - pixels.mean(axis=0)  # AlexNet: subtract the mean image, 
 inputs_today = (pixels - pixels.mean()) / pixels.std()  # mean 0, standard deviation 1
 for name, images in (("2012", inputs_2012), ("today", inputs_today)):
     print(f"{name:<6} inputs: standard deviation {images.std():6.2f}")
-assert round(float(inputs_today.std()), 2) == 1.0 and inputs_2012.std() > 50
 
 # %%
-def small_cnn(activation, init_stddev=None, learning_rate=0.001):
+def small_cnn(activation, init_stddev=None, learning_rate=0.001, seed=0):
     """conv 5x5x16, pool, conv 5x5x32, pool, softmax; N(0, init_stddev) or Glorot weights."""
-    keras.utils.set_random_seed(0)  # the same initial weights for every activation
+    keras.utils.set_random_seed(seed)  # the same initial weights for both activations
 
     def init():
         return keras.initializers.RandomNormal(stddev=init_stddev) if init_stddev else "glorot_uniform"
@@ -210,57 +240,85 @@ for name, images, stddev in (("2012", inputs_2012, 0.01), ("today", inputs_today
     outputs = keras.ops.convert_to_numpy(first_layer(images[:256]))
     saturated[name] = float(np.mean(np.abs(outputs) > 0.99))
     print(f"{name:<6} inputs and initialisation: {saturated[name]:.0%} of conv1's tanh outputs saturated")
-assert round(saturated["2012"], 2) == 0.42 and saturated["today"] < 0.01
 
 # %% [markdown]
-# 42% with the 2012 recipe, none with today's. A saturated unit passes almost no
-# gradient back, so tanh should learn slowly there; ReLU's slope is 1 wherever it is active.
-# Now the race: `train_on_batch` records each batch's error.
+# Many of conv1's tanh units start saturated with the 2012 recipe, none with today's. A
+# saturated unit passes almost no gradient back, so tanh *should* learn slowly there; ReLU's
+# slope is 1 wherever it is active. Now the race, measured so that no single noisy moment
+# decides it: several seeds for each network, and as the score the **mean training error
+# over all 200 batches** (two epochs), the area under the error curve divided by its length.
+# A third setting repeats today's recipe with a ten times larger learning rate.
+#
+# `train_on_batch` returns the loss and metrics of the batch it trained on only if the
+# metrics were reset first: Keras 3.8 to 3.14 return the running mean over every earlier
+# call (3.15 resets them itself), so the function below calls `reset_metrics()` each time.
 
 # %%
-def training_error_curve(model, images, labels, epochs=2, batch_size=64, block=10):
-    """Training error of each batch, before its update, averaged over blocks of `block` batches."""
-    errors = [1.0 - model.train_on_batch(images[start:start + batch_size], labels[start:start + batch_size])[1]
-              for _ in range(epochs) for start in range(0, len(images), batch_size)]
-    return np.asarray(errors).reshape(-1, block).mean(axis=1)
-
-
-def batches_to_reach(curve, threshold=0.25, block=10):
-    """Batches trained when the block-averaged training error first falls below `threshold`."""
-    below = np.flatnonzero(curve < threshold)
-    return int(below[0] + 1) * block if len(below) else None
+def training_errors(model, images, labels, epochs=2, batch_size=64):
+    """Training error of every batch, measured before the update that batch makes."""
+    errors = []
+    for _ in range(epochs):
+        for start in range(0, len(images), batch_size):
+            model.reset_metrics()  # else Keras < 3.15 returns a running mean
+            logs = model.train_on_batch(images[start:start + batch_size],
+                                        labels[start:start + batch_size], return_dict=True)
+            errors.append(1.0 - logs["accuracy"])
+    return np.asarray(errors)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-curves, speedups = {}, {}
-for recipe, images, stddev in (("2012", inputs_2012, 0.01), ("today", inputs_today, None)):
-    curves[recipe] = {activation: training_error_curve(small_cnn(activation, stddev), images, relu_y)
-                      for activation in ("tanh", "relu")}
-    steps = {activation: batches_to_reach(curve) for activation, curve in curves[recipe].items()}
-    speedups[recipe] = steps["tanh"] / steps["relu"]
-    print(f"{recipe:<6} recipe: 25% training error after {steps['tanh']} batches with tanh, "
-          f"{steps['relu']} with ReLU: ReLU {speedups[recipe]:.1f} times faster")
-assert speedups["2012"] > 1.5 and speedups["today"] < speedups["2012"]
+race_settings = {"2012": (inputs_2012, 0.01, 0.001), "today": (inputs_today, None, 0.001),
+                 "today, 10x learning rate": (inputs_today, None, 0.01)}
+curves = {(setting, activation): np.stack([
+              training_errors(small_cnn(activation, stddev, rate, seed), images, relu_y)
+              for seed in range(settings.race_seeds)])
+          for setting, (images, stddev, rate) in race_settings.items() for activation in ("tanh", "relu")}
+mean_error = {key: runs.mean(axis=1) for key, runs in curves.items()}  # one score per seed
+for (setting, activation), scores in mean_error.items():
+    print(f"{setting:<25}{activation:<5} mean training error {scores.mean():.3f} "
+          f"(seeds: {', '.join(f'{score:.3f}' for score in scores)})")
+
+# %% [markdown]
+# What the scores show, asserted on every seed, so that each reader's run checks the prose
+# below:
 
 # %%
-figure, axes = plt.subplots(1, 2, figsize=(10, 3.3), sharey=True)
-for axis, (recipe, by_activation) in zip(axes, curves.items()):
-    for activation, curve in by_activation.items():
-        axis.plot(np.arange(1, len(curve) + 1) * 10, curve, label=activation)
-    axis.axhline(0.25, color="gray", linestyle="--", linewidth=1)
-    axis.set(title=f"{recipe} inputs and initialisation", xlabel="batches of 64", ylim=(0, 0.9))
-axes[0].set_ylabel("training error (blocks of 10 batches)")
+tanh_change = abs(mean_error["2012", "tanh"].mean() - mean_error["today", "tanh"].mean())
+relu_change = abs(mean_error["2012", "relu"].mean() - mean_error["today", "relu"].mean())
+print(f"2012 -> today: tanh's score moves by {tanh_change:.3f}, ReLU's by {relu_change:.3f}")
+assert np.all(mean_error["2012", "relu"] < mean_error["2012", "tanh"])  # ReLU ahead in 2012
+assert relu_change > 2 * tanh_change  # the recipe changes ReLU far more than tanh
+gap_tuned = mean_error["today, 10x learning rate", "relu"] - mean_error["today, 10x learning rate", "tanh"]
+print(f"today's recipe, 10x learning rate: ReLU minus tanh {gap_tuned.mean():+.3f}")
+assert np.all(np.abs(gap_tuned) < 0.05)  # with a suitable step size, no clear winner
+assert mean_error["today", "relu"].mean() > mean_error["today", "tanh"].mean()  # same rate: tanh ahead
+
+# %%
+figure, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
+for axis, setting in zip(axes, race_settings):
+    for activation in ("tanh", "relu"):
+        runs = curves[setting, activation].reshape(settings.race_seeds, -1, 10).mean(axis=2)
+        batches = np.arange(1, runs.shape[1] + 1) * 10
+        axis.plot(batches, runs.mean(axis=0), label=activation)
+        axis.fill_between(batches, runs.min(axis=0), runs.max(axis=0), alpha=0.25)
+    axis.set(title=setting, xlabel="batches of 64 images", ylim=(0, 1))
+axes[0].set_ylabel("training error\n(mean of 10 batches; band: seeds)")
 axes[0].legend()
 plt.tight_layout()
 
 # %% [markdown]
-# With the 2012 recipe ReLU reaches 25% training error well ahead of tanh (the factor is
-# printed above and asserted above 1.5; the paper's six was measured on CIFAR-10 with its
-# four-layer network, and each learning rate tuned separately). With standardised inputs and Glorot
-# initialisation tanh does not saturate, and on this small network the gap shrinks or
-# vanishes: ReLU's advantage is largest where tanh saturates, in deep networks and with the
-# large activations of unnormalised inputs. ReLU stayed because it never saturates for
-# positive inputs and costs one comparison.
+# With the 2012 recipe ReLU learns faster than tanh, on every seed. But the measurement does
+# not blame saturation: tanh's score barely moves between the recipes, although many of its
+# units start saturated in 2012. What the recipe changes is ReLU. A ReLU network is
+# positively homogeneous: scaling its input by $c > 0$ scales every pre-activation by $c$,
+# so raw pixels (their standard deviation is printed above) give it larger gradients, in
+# effect a larger step size. With standardised inputs and the same learning rate ReLU falls
+# behind tanh; with a ten times larger rate the two end close together on every seed. On
+# this shallow network, then, ReLU's lead comes from the effective step size, and it goes
+# when each network gets a suitable one. The paper's six-fold speed-up (rates tuned, four
+# layers, CIFAR-10) is quoted, not reproduced here. ReLU's lasting advantages lie in deeper
+# networks, where products of small tanh slopes shrink the gradient (notebook 01 measured
+# that), and in its cost: one comparison.
 
 # %% [markdown]
 # ### Local response normalisation (LRN)
@@ -269,8 +327,16 @@ plt.tight_layout()
 # $$b^i = a^i \Big/ \Big(k + \alpha \sum_{j=i-n/2}^{i+n/2} (a^j)^2\Big)^{\beta},\qquad
 # n=5,\ k=2,\ \alpha=10^{-4},\ \beta=0.75.$$
 # Five channels centred on $i$ is `depth_radius=2` in TensorFlow. Keras has no such layer;
-# `support.layers.LocalResponseNormalization` is ours. One pixel with nine channels, all 1
-# except one very large channel:
+# `support.layers.LocalResponseNormalization` is ours, written with `keras.ops` so that it
+# runs on every Keras backend:
+
+# %%
+show.source(course_layers.LocalResponseNormalization)
+
+# %% [markdown]
+# `call` pads the squared activations with `depth_radius` zero channels on each side and adds
+# $2r + 1$ shifted copies: each channel's sum over its window. One pixel with nine channels,
+# all 1 except one very large channel:
 
 # %%
 activations = np.ones((1, 1, 1, 9), dtype="float32")
@@ -280,13 +346,13 @@ ours = keras.ops.convert_to_numpy(course_layers.LocalResponseNormalization(**con
 reference = tf.nn.local_response_normalization(activations, **constants).numpy()[0, 0, 0]
 np.testing.assert_allclose(ours, reference, rtol=1e-6)
 print("LRN output per channel:", np.round(ours, 3))
-neighbour_loss = 1 - ours[3] / ours[0]
-print(f"the channels within 2 of the strong one lose {neighbour_loss:.0%} more than the others")
-assert np.allclose(ours[[2, 3, 5, 6]], ours[3]) and round(neighbour_loss, 2) == 0.72
+neighbour_share = ours[3] / ours[0]
+print(f"the channels within 2 of the strong one keep {neighbour_share:.0%} of what the distant ones keep")
 
 # %% [markdown]
 # Our layer equals `tf.nn.local_response_normalization` (asserted). The strong channel
-# suppresses its four neighbours, which keep 28% of what the distant channels keep: a
+# suppresses its four neighbours, which keep the share printed of what the distant channels
+# keep: a
 # competition between nearby feature maps, modelled on lateral inhibition in real neurons.
 # The paper credits it with `paper["lrn_gain"]`, 1.4 and 1.2 points of top-1 and top-5
 # error; VGG (Simonyan and Zisserman, 2015) measured it again and found nothing:
@@ -295,12 +361,12 @@ assert np.allclose(ours[[2, 3, 5, 6]], ours[3]) and round(neighbour_loss, 2) == 
 vgg_table3 = {"A": (29.6, 10.4), "A-LRN": (29.7, 10.5)}  # VGG paper, Table 3: top-1, top-5 val. error %
 lrn_effect = [round(with_lrn - without, 1) for without, with_lrn in zip(vgg_table3["A"], vgg_table3["A-LRN"])]
 print(f"adding LRN to VGG's configuration A changes top-1 and top-5 error by {lrn_effect} points")
-assert lrn_effect == [0.1, 0.1]
 
 # %% [markdown]
-# Slightly worse with LRN, at extra memory and time, so VGG dropped it; batch normalisation
-# (Ioffe and Szegedy, 2015), which normalises each channel over the batch and learns a scale
-# and shift, replaced it in later networks.
+# A tenth of a point, within the noise of one run: in Table 3's words, LRN "does not improve"
+# configuration A, and it costs memory and time, so VGG dropped it. GoogLeNet (2014) still
+# used it; batch normalisation (Ioffe and Szegedy, 2015), which normalises each channel over
+# the batch and learns a scale and shift, replaced it in later networks.
 
 # %% [markdown]
 # ### Overlapping pooling
@@ -313,11 +379,11 @@ for size in (55, 27, 13):
     read_overlapping, read_tiled = (overlapping - 1) * 2 + 3, tiled * 2  # rows the windows reach
     print(f"{size:>2} -> 3x3/2: {overlapping:>2} (reads {read_overlapping} rows)   "
           f"2x2/2: {tiled:>2} (reads {read_tiled} rows)")
-    assert overlapping == tiled and read_overlapping == size and read_tiled == size - 1
+    for window, side in ((3, overlapping), (2, tiled)):  # the formula against Keras's layer
+        assert keras.layers.MaxPooling2D(window, strides=2).compute_output_shape((1, size, size, 1))[1] == side
 shared_pixels = 3 * (3 - 2)  # a 3x3 window shares one column of 3 pixels with its right neighbour
 print(f"each output sees 9 pixels instead of 4; {shared_pixels} of them ({shared_pixels / 9:.0%}) "
       "also belong to the next window")
-assert shared_pixels / 9 == 1 / 3
 
 # %% [markdown]
 # Same output sizes (so the next layers cost the same), but each output sees 9 pixels
@@ -342,8 +408,8 @@ print(f"training:  {zeroed:.2f} zeroed, survivors = {survivors}, mean {trained.m
 print(f"inference: values {np.unique(inferred)}, mean {inferred.mean():.2f}")
 paper_training_mean = float(np.mean(trained != 0))  # the paper: zero, but do not scale up
 print(f"the paper's dropout: training mean {paper_training_mean:.2f}, test outputs x 0.5 = 0.50")
-assert round(zeroed, 2) == 0.5 and survivors.tolist() == [2.0] and np.all(inferred == 1)
-assert round(float(trained.mean()), 2) == 1.0 and round(paper_training_mean, 2) == 0.5
+assert round(zeroed, 2) == 0.5 and survivors.tolist() == [2.0] and np.all(inferred == 1)  # Keras, measured
+assert round(float(trained.mean()), 2) == 1.0
 
 # %% [markdown]
 # Half the values are zeroed and the survivors doubled, so the mean stays 1.0 in training as
@@ -356,9 +422,14 @@ assert round(float(trained.mean()), 2) == 1.0 and round(paper_training_mean, 2) 
 # ### Data augmentation
 # Section 4.1: training on random 224x224 crops of the 256x256 images and their horizontal
 # mirror images (plus a colour perturbation along the pixels' principal components). In Keras
-# the crops and flips are preprocessing layers. They belong in the input pipeline, a
-# `tf.data` `map` that runs on the CPU while the accelerator trains, not inside a compiled
-# model. Here on Fashion-MNIST, padded from 28 to 36 pixels and cropped back to 28:
+# the crops and flips are preprocessing layers, and there are two places to put them, each
+# with its trade-off. Keras's preprocessing guide recommends them inside the model when
+# training on a GPU: they then run on the GPU, batched, and a saved model carries them. In
+# the input pipeline, a `tf.data` `map`, they run on the CPU while the accelerator trains.
+# The course uses the pipeline for a measured reason: on the JAX backend, `Random*` layers
+# inside a model made Keras drop `jit_compile`, and an MNIST epoch on an H100 went from about
+# a second to over five minutes (the course's GPU notes). Here on Fashion-MNIST, padded from
+# 28 to 36 pixels and cropped back to 28:
 
 # %%
 augment = keras.Sequential([keras.layers.RandomCrop(28, 28, seed=0),
@@ -368,7 +439,6 @@ padded = data.to_float_images(originals, pad_to=36)  # 4 pixels of room on each 
 pipeline = tf.data.Dataset.from_tensor_slices(padded).batch(8).map(lambda images: augment(images, training=True))
 augmented = next(iter(pipeline)).numpy()
 print(padded.shape, "->", augmented.shape)
-assert augmented.shape == (8, 28, 28, 1)
 plots.show_images(np.concatenate([originals / 255.0, augmented[..., 0]]), labels=np.concatenate([labels, labels]),
                   class_names=data.FASHION_MNIST_CLASSES, ncols=8, title="top: originals; bottom: cropped and flipped")
 
@@ -380,18 +450,42 @@ plots.show_images(np.concatenate([originals / 255.0, augmented[..., 0]]), labels
 paper_factor = (256 - 224) ** 2 * 2  # offsets per axis, squared, times two for the mirror
 exact_factor = (256 - 224 + 1) ** 2 * 2  # there are 33 offsets per axis, 0 to 32
 print(f"(256 - 224)^2 x 2 = {paper_factor}; counting both ends, 33^2 x 2 = {exact_factor}")
-assert paper_factor == 2048 and exact_factor == 2178
 
 # %% [markdown]
-# 2048 as the paper writes it; 2178 distinct crops and flips if both ends are counted. The
+# The first is the paper's "factor of 2048" (Section 4.1); the second the number of distinct
+# crops and flips if both ends are counted. The
 # images are highly correlated, of course; at test time the paper averaged the predictions of
 # ten crops (four corners and the centre, and their mirror images).
 
 # %% [markdown]
 # ## Two GPUs in 2012, and today
-# A GTX 580 had 3 GB of memory, too little for the whole network, so the paper split every
-# layer in two, one half per GPU. conv2, conv4 and conv5 see only the channels on their own
-# GPU: today that is a *grouped* convolution, `Conv2D(groups=2)`.
+# Section 3.2 of the paper: "A single GTX 580 GPU has only 3GB of memory, which limits the
+# maximum size of the networks that can be trained on it. It turns out that 1.2 million
+# training examples are enough to train networks which are too big to fit on one GPU.
+# Therefore we spread the net across two GPUs." How much memory does training the one-device
+# network need? A lower bound, counted from the layer table at the paper's batch of 128
+# (Section 5), in float32: the weights, their gradients and SGD's momentum (3 values per
+# parameter), and every layer's output kept for the backward pass with its gradient (2
+# values per activation):
+
+# %%
+batch_2012, gtx_580_gigabytes = 128, 3.0  # the paper, Sections 5 and 3.2
+weight_gigabytes = 3 * 4 * total["params"] / 1e9  # weights, gradients, momentum; 4 bytes each
+stored = [row for row in table if row["type"] != "Flatten"]  # Flatten is a view of pool5
+activation_gigabytes = 2 * batch_2012 * sum(row["activation_bytes"] for row in stored) / 1e9
+print(f"weights, gradients, momentum {weight_gigabytes:.2f} GB + activations and their gradients "
+      f"{activation_gigabytes:.2f} GB = {weight_gigabytes + activation_gigabytes:.2f} GB, "
+      f"against the GTX 580's {gtx_580_gigabytes:.0f} GB")
+
+# %% [markdown]
+# By this count the whole network fits in 3 GB, with room to spare. The count is a lower
+# bound: it leaves out the convolution routines' scratch memory, the batches being loaded,
+# and the 2012 code's own buffers, which we cannot measure today. So it does not show that
+# one GTX 580 was too small for this network; the paper's own words are the quote above, and
+# it adds that its two-GPU network "takes slightly less time to train" than a one-GPU network
+# with half the kernels. The paper split every layer in two, one half
+# per GPU. conv2, conv4 and conv5 see only the channels on their own GPU: today that is a
+# *grouped* convolution, `Conv2D(groups=2)`.
 
 # %%
 grouped_table = counting.layer_table(models.alexnet(groups=2))
@@ -403,12 +497,17 @@ saved_params = total["params"] - counting.totals(grouped_table)["params"]
 saved_flop_share = 1 - counting.totals(grouped_table)["flops"] / total["flops"]
 print(f"groups=2 saves {saved_params:,} parameters ({saved_params / total['params']:.1%}) "
       f"and {saved_flop_share:.0%} of the FLOPs")
-assert saved_params == 1_413_120 and round(saved_flop_share, 2) == 0.36
+grouped_params = counting.totals(grouped_table)["params"]
+print(f"the two-GPU network: {grouped_params:,} parameters, the paper's "
+      f"{paper['parameters'] / 1e6:.0f} million; one device: {total['params']:,}")
+assert grouped_params // 10**6 == paper["parameters"] // 10**6 != total["params"] // 10**6  # whole millions
 
 # %% [markdown]
 # The grouped layers have half the weights and half the arithmetic; conv3 (and the dense
-# layers) still connect both halves. The whole network loses only 2.3% of its parameters,
-# since most sit in the dense layers, but 36% of its FLOPs. (The paper reports that its
+# layers) still connect both halves. The whole network loses only a small share of its
+# parameters (printed above), since most sit in the dense layers, but about a third of its
+# FLOPs. The grouped network is the paper's: it has 60 million parameters and some, the
+# one-device network 62 million and some (asserted). (The paper reports that its
 # two-GPU network beat a one-GPU network with half the filters by 1.7 and 1.2 points of top-1
 # and top-5 error, `paper["two_gpu_gain"]`.) Splitting a model across devices
 # like this is *model parallelism*.
@@ -449,20 +548,25 @@ print(f"{mini_alexnet.count_params():,} parameters, mirrored on {strategy.num_re
 # NBVAL_IGNORE_OUTPUT
 mirrored_ds = data.tf_dataset(fashion_x[:settings.mirrored_images], fashion_y[:settings.mirrored_images],
                               settings.mirrored_batch, shuffle=True)
-history = mini_alexnet.fit(mirrored_ds, epochs=1, shuffle=False, verbose=2)
-loss, accuracy = history.history["loss"][-1], history.history["accuracy"][-1]
-print(f"one epoch on {settings.mirrored_images:,} images: loss {loss:.3f}, training accuracy {accuracy:.1%}")
+mini_alexnet.fit(mirrored_ds, epochs=1, shuffle=False, verbose=2)
+_, (test_x, test_y) = data.load_fashion_mnist()
+loss, accuracy = mini_alexnet.evaluate(data.tf_dataset(test_x[:2000], test_y[:2000], 500), verbose=0)
+print(f"one epoch on {settings.mirrored_images:,} images: test loss {loss:.3f}, "
+      f"test accuracy {accuracy:.1%} on 2,000 test images")
 assert math.isfinite(loss) and accuracy > 0.3  # chance is 10%
 
 # %% [markdown]
 # One epoch trains it well above the 10% of chance (asserted above 30%): the two replicas each
-# computed gradients on half of every batch, and the all-reduced sum updated both copies.
+# computed gradients on half of every batch, and the all-reduced sum updated both copies. It
+# is scored with `evaluate` on test images, not with the accuracy that `fit` reports: Keras
+# 3.8 and 3.9 did not combine the replicas' metric variables when reading them, and their
+# `fit` reported a figure far below the model's real accuracy.
 # Two logical devices share the same CPU cores, so this shows the mechanics, not a speed-up;
 # on GPUs the `fit` code stays the same, which is the point.
 
 # %% [markdown]
 # ## Timing AlexNet
-# The seed timed AlexNet's forward and forward-backward passes with a TensorFlow 1 function,
+# The source posts timed AlexNet's forward and forward-backward passes with a TensorFlow 1 function,
 # `time_tensorflow_run`, copied from Google's `alexnet_benchmark.py`. `timing.benchmark`
 # does the same job the way a benchmark should: the batch is made on the device once, the
 # step is compiled, the warm-up steps (the first one compiles) are not timed, and the clock is
@@ -480,17 +584,26 @@ for result in (forward, train):
     print(f"{result['mode']:<8} batch {result['batch_size']}: {1e3 * result['mean_s']:7.1f} ± "
           f"{1e3 * result['std_s']:5.1f} ms over {result['steps']} steps, {result['images_per_s']:6.1f} images/s, "
           f"{result['gflops_per_s']:6.1f} GFLOP/s = {fraction:.0%} of the matmul rate")
-    assert result["mean_s"] > 0 and 0 < fraction < 1.5
+print(f"measured: a training step takes {train['mean_s'] / forward['mean_s']:.1f} forward passes")
 
 # %% [markdown]
-# A training step costs about three forward passes (the forward pass, the gradients with
-# respect to the activations and to the weights), which is how its FLOPs are counted. Read
-# the last column: a network rarely reaches one large matrix product's rate, since pooling,
-# LRN and memory traffic take time but do little arithmetic. On a GPU the same cell runs the
-# seed's batch of 32.
+# In arithmetic, a training step costs about three forward passes: the forward pass, then the
+# gradients with respect to the activations and to the weights, each about as many FLOPs as
+# the forward pass. That is how the training FLOPs (and the GFLOP/s above) are counted. The
+# measured ratio printed above need not be 3, because time is not arithmetic: the backward
+# convolutions may reach fewer FLOP/s than the forward ones, the step also writes the
+# gradients and updates 62 million weights and their momentum, and at this small batch the
+# dense layers' weights are read for few images. With a few steps on a shared CPU the ratio
+# also varies from run to run (see the deviations printed). The section "Where a training
+# step's time goes" below splits the step, from results files timed with more steps.
+#
+# Read the last column too: a network rarely reaches one large matrix product's rate, since
+# pooling, LRN and memory traffic take time but do little arithmetic (on a shared CPU the
+# matmul itself may be timed while other work runs, and the share can then exceed 100%). On
+# a GPU the same cell runs the source posts' batch of 32.
 #
 # Timing `model.predict_on_batch` instead times more than the network: Keras's per-call
-# machinery, and with a NumPy batch its copy to the device, as the seed's `session.run` timed
+# machinery, and with a NumPy batch its copy to the device, as the source posts' `session.run` timed
 # fetching its results back to the host.
 
 # %%
@@ -498,7 +611,6 @@ for result in (forward, train):
 cost = timing.predict_on_batch_cost(alexnet, settings.batch_size, steps=settings.steps, warmup=settings.warmup)
 print(f"compiled step {cost['compiled_step_ms']:.1f} ms; predict_on_batch {cost['predict_on_batch_tensor_ms']:.1f} ms "
       f"(tensor), {cost['predict_on_batch_numpy_ms']:.1f} ms (NumPy): {cost['numpy_over_compiled']:.2f} x")
-assert cost["numpy_over_compiled"] > 0
 if settings.profile == "cpu":
     assert 0.5 < cost["numpy_over_compiled"] < 3
 
@@ -509,7 +621,7 @@ if settings.profile == "cpu":
 # copies the batch over PCIe; the GPU results files below record that cost.
 
 # %% [markdown]
-# ### The seed's statistics, and why they were wrong
+# ### The source posts' statistics, and why they were wrong
 # The function, as Google wrote it (`num_steps_burn_in = 10`, `num_batches = 100`):
 # ```python
 # for i in xrange(FLAGS.num_batches + num_steps_burn_in):
@@ -525,7 +637,8 @@ if settings.profile == "cpu":
 # vr = total_duration_squared / FLAGS.num_batches - mn * mn
 # sd = math.sqrt(vr)
 # ```
-# `timing.seeds_statistics` computes `mn` and `sd` this way. First problem: `sd` is the
+# `timing.seeds_statistics` computes `mn` and `sd` this way (its name is the course's
+# older one for the source posts). First problem: `sd` is the
 # *population* deviation (divided by $n$), not the sample deviation (by $n-1$), so it is
 # smaller by $\sqrt{(n-1)/n}$. On our own forward step times:
 
@@ -533,19 +646,20 @@ if settings.profile == "cpu":
 # NBVAL_IGNORE_OUTPUT
 times_s = forward["times_s"]
 count = len(times_s)
-seed_mean, seed_sd = timing.seeds_statistics(times_s)
+posts_mean, posts_sd = timing.seeds_statistics(times_s)
 ours = timing.summarise_times(times_s)
 print(f"{count} steps: mean {1e3 * ours['mean_s']:.2f} ms; sample sd {1e3 * ours['std_s']:.3f} ms, "
-      f"the seed's sd {1e3 * seed_sd:.3f} ms (ratio {seed_sd / ours['std_s']:.3f})")
-assert math.isclose(seed_mean, ours["mean_s"], rel_tol=1e-9)
-assert math.isclose(seed_sd, ours["std_s"] * math.sqrt((count - 1) / count), rel_tol=1e-6)
-assert round(math.sqrt(99 / 100), 3) == 0.995  # the ratio for the seed's 100 steps
+      f"the source posts' sd {1e3 * posts_sd:.3f} ms (ratio {posts_sd / ours['std_s']:.3f})")
+assert math.isclose(posts_mean, ours["mean_s"], rel_tol=1e-9)  # two implementations agree
+assert math.isclose(posts_sd, ours["std_s"] * math.sqrt((count - 1) / count), rel_tol=1e-6)
+print(f"the ratio for the source posts' 100 steps: {math.sqrt(99 / 100):.3f}")
 
 # %% [markdown]
-# The ratio is $\sqrt{(n-1)/n}$ (asserted): 0.995 for the seed's 100 steps, a bigger
+# The ratio is $\sqrt{(n-1)/n}$ (asserted), printed for the source posts' 100 steps: a bigger
 # difference for our few.
-# The second problem is worse. `total_duration_squared / n - mn * mn` subtracts two nearly
-# equal numbers; what is left is the variance only if enough digits survive. Adding a
+# The second problem bites only in some conditions. `total_duration_squared / n - mn * mn`
+# subtracts two nearly equal numbers; what is left is the variance only if enough digits
+# survive, which fails when the mean is large against the spread (or the sums are float32). Adding a
 # constant to every time changes no deviation, but it shows how many digits there are to
 # lose (times since 1970, as `time.time()` returns them, are about 1.7e9 seconds):
 
@@ -566,14 +680,14 @@ assert math.isclose(two_pass, population_sd, rel_tol=1e-2)
 # the spread and, at the last shift, returns garbage, zero, or NaN from the root of a negative
 # number. With float32 accumulators it fails far sooner.
 #
-# Third problem: copies of the function moved lines. One of the seed's posts printed a mean of
-# 1.57 s beside step times of about 14 s, about a tenth of them. Indenting the two `+=` lines one level deeper, under
+# Third problem: copies of the function moved lines. One of the source posts printed a mean of
+# 1.57 s beside step times of about 14 s, about a ninth of them. Indenting the two `+=` lines one level deeper, under
 # the `if not i % 10:` print block, gives exactly that kind of number. A **simulation**, with
 # synthetic step times of about 15.7 s (not a measurement):
 
 # %%
 def copied_time_tensorflow_run(durations, num_steps_burn_in=10, num_batches=100):
-    """The seed's loop with the `+=` lines inside the print block; returns (mn, sd)."""
+    """The source posts' loop with the `+=` lines inside the print block; returns (mn, sd)."""
     total_duration = total_duration_squared = 0.0
     for i, duration in enumerate(durations):
         if i >= num_steps_burn_in:
@@ -587,12 +701,13 @@ def copied_time_tensorflow_run(durations, num_steps_burn_in=10, num_batches=100)
 synthetic_durations = np.random.default_rng(0).normal(15.7, 0.1, size=110)  # SIMULATED step times, s
 mn, sd = copied_time_tensorflow_run(synthetic_durations)
 print(f"simulated steps of {synthetic_durations.mean():.1f} s: "
-      f"the copied code prints {mn:.2f} +/- {sd:.2f} sec / batch")
-assert round(mn, 2) == 1.57 and round(sd / synthetic_durations.mean(), 2) == 0.3
+      f"the copied code prints {mn:.2f} +/- {sd:.2f} sec / batch "
+      f"(the deviation is {sd / synthetic_durations.mean():.0%} of the step time)")
 
 # %% [markdown]
-# Ten steps summed, divided by 100: a mean of a tenth of the step time, 1.57 s, and a
-# "deviation" of 30% of the step time from steps that barely vary. A published fix of a
+# Ten steps summed, divided by 100: a mean of a tenth of the step time, the post's kind of
+# figure, and a "deviation" of a large share of the step time (printed) from steps that
+# barely vary. A published fix of a
 # related bug: soumith/convnet-benchmarks pull request #115, "fixed TensorFlow code that
 # underestimated time and overestimated variability", where `if i > num_steps_burn_in`
 # skipped one step but still divided by 100. Simulated with constant 70 ms steps:
@@ -607,19 +722,18 @@ def off_by_one_time_tensorflow_run(durations, num_steps_burn_in=10, num_batches=
 
 mn, sd = off_by_one_time_tensorflow_run([0.070] * 110)  # SIMULATED: every step exactly 70 ms
 print(f"constant 70 ms steps: {1e3 * mn:.1f} +/- {1e3 * sd:.1f} ms / batch")
-assert round(1e3 * mn, 1) == 69.3 and round(1e3 * sd, 1) == 7.0
 
 # %% [markdown]
-# One step missing turns perfectly steady 70 ms steps into 69.3 ± 7.0 ms: 1% too fast and a
-# spread of 10% of the mean that does not exist. Last, `time.time()` around `session.run`
+# One step missing turns perfectly steady 70 ms steps into the figure printed: 1% too fast,
+# and a spread that does not exist. Last, `time.time()` around `session.run`
 # timed fetching the results to the host: the whole pool5 tensor after every forward step.
-# The network Google's file timed (and the seed copied) is not quite AlexNet: 64-192-384-256-
+# The network Google's file timed (and the source posts copied) is not quite AlexNet: 64-192-384-256-
 # 256 filters, convolutions only (no fc6-fc8), 224x224 inputs with SAME padding first, and no
 # LRN in the first version, whose docstring gave the timings below (later versions added LRN
 # and kept the docstring). Built here to count it:
 
 # %%
-def seed_benchmark_network(image_size=224):
+def google_benchmark_network(image_size=224):
     """The convolutional part timed by Google's alexnet_benchmark.py (first version, no LRN)."""
     x = inputs = keras.Input((image_size, image_size, 3), name="image")
     layers = ((1, 64, 11, 4), (2, 192, 5, 1), (3, 384, 3, 1), (4, 256, 3, 1), (5, 256, 3, 1))
@@ -628,54 +742,56 @@ def seed_benchmark_network(image_size=224):
                                 name=f"conv{index}")(x)
         if index in (1, 2, 5):
             x = keras.layers.MaxPooling2D(3, strides=2, name=f"pool{index}")(x)
-    return keras.Model(inputs, x, name="seed_alexnet")
+    return keras.Model(inputs, x, name="benchmark_alexnet")
 
 
-seed_table = counting.layer_table(seed_benchmark_network())
-seed_flops = counting.totals(seed_table)["flops"]
-pool5_megabytes = 128 * seed_table[-1]["activation_bytes"] / 1e6  # fetched per step of 128 images
-print(f"{seed_flops / 1e9:.2f} GFLOPs per image ({seed_flops / total['flops']:.0%} of our AlexNet's); "
+benchmark_table = counting.layer_table(google_benchmark_network())
+benchmark_flops = counting.totals(benchmark_table)["flops"]
+pool5_megabytes = 128 * benchmark_table[-1]["activation_bytes"] / 1e6  # fetched per step of 128 images
+print(f"{benchmark_flops / 1e9:.2f} GFLOPs per image ({benchmark_flops / total['flops']:.0%} of our AlexNet's); "
       f"pool5 of a batch of 128: {pool5_megabytes:.1f} MB copied to the host per forward step")
-assert round(seed_flops / 1e9, 2) == 1.32 and round(pool5_megabytes, 1) == 4.7
 
 # %% [markdown]
-# 58% of our AlexNet's arithmetic, and 4.7 MB copied to the host after every timed forward
-# step. The file's docstring gives its timings for a batch of **128** (not the seed's 32).
-# As data, converted per image:
+# A little over half of our AlexNet's arithmetic (the share is printed), and the megabytes
+# printed copied to the host after every timed forward step. The file's docstring gives its
+# timings for a batch of **128** (not the source posts' 32). Its "Forward-backward" rows time
+# the forward pass and the gradients, with no update: what the course calls a `gradients`
+# step, not a training step. As data, converted per image:
 
 # %%
-seed_published = [  # github.com/tensorflow/models tutorials/image/alexnet/alexnet_benchmark.py, docstring
+benchmark_published = [  # github.com/tensorflow/models tutorials/image/alexnet/alexnet_benchmark.py, docstring
     ("Tesla K40c", "forward", 145, 1.5), ("Titan X", "forward", 70, 0.1),
-    ("Tesla K40c", "train", 480, 48), ("Titan X", "train", 244, 30)]  # ms per batch of 128, +/- ms
-published_rows = []
-for gpu, mode, ms_per_batch, spread in seed_published:
+    ("Tesla K40c", "gradients", 480, 48), ("Titan X", "gradients", 244, 30)]  # ms per batch of 128, +/- ms
+published_rows = []  # "gradients": the file's forward-backward rows, no update
+for gpu, mode, ms_per_batch, spread in benchmark_published:
     images_per_s = 128 / (ms_per_batch / 1e3)
-    tflops = seed_flops * (3 if mode == "train" else 1) * images_per_s / 1e12
-    published_rows.append({"label": f"{gpu} · TF1 seed network · batch 128", "mode": mode,
+    tflops = benchmark_flops * (1 if mode == "forward" else 3) * images_per_s / 1e12
+    published_rows.append({"label": f"{gpu} · TF1 benchmark network · batch 128", "mode": mode,
                            "images_per_s": images_per_s})
-    print(f"{gpu:<10} {mode:<7} {ms_per_batch:>3} +/- {spread:>4} ms/batch = {ms_per_batch / 128:.2f} ms/image, "
+    print(f"{gpu:<10} {mode:<9} {ms_per_batch:>3} +/- {spread:>4} ms/batch = {ms_per_batch / 128:.2f} ms/image, "
           f"{images_per_s:6.0f} images/s, {tflops:.1f} TFLOP/s")
-assert round(published_rows[1]["images_per_s"]) == 1829
 
 # %% [markdown]
-# A Titan X ran the seed's network forward at 1,829 images per second. Per image, not per
-# batch, is the only fair comparison across batch sizes, and even then the networks differ
-# in FLOPs (computed above).
+# The second line: a Titan X ran the benchmark's network forward at the images per second
+# printed. Per image, not per batch, is the only fair comparison across batch sizes, and
+# even then the networks differ in FLOPs (computed above).
 #
 # ### Results files and the GPU
 # GPU figures are not measured in this notebook: CI has no GPU. They are measured by
 # `python -m support.bench` on a GPU machine and stored, with their provenance (device,
-# versions, date, command), in `course/results/`. Every record is validated here, and for
-# AlexNet the FLOPs per image in the file must equal the count this notebook computed:
+# versions, date, command), in `course/results/`. Every record is validated here, and each
+# file's AlexNet rows must describe this notebook's model (`results.check_flops` raises
+# otherwise): the same parameters as Keras counts, the same input shape, the same FLOPs per
+# image. A file measured on an older version of the model is refused:
 
 # %%
 records = results.load_results("bench")
 for record in records:
     results.validate_bench_record(record)
     if any(row["model"] == "alexnet" for row in record["results"]):
-        assert results.check_flops(record, alexnet) == total["flops"]
+        results.check_flops(record, alexnet)
 gpu_records = [record for record in records if results.is_gpu(record)]
-print("every results file is valid; AlexNet's FLOPs in them match the analytic count")
+print(f"{len(records)} results files, all valid, their AlexNet rows of this notebook's model")
 
 # %% [markdown]
 # The table and the chart (images per second, log scale) put the stored results, this
@@ -692,11 +808,12 @@ this_run = [{"label": f"this notebook · {settings.profile.upper()} · batch {re
              "mode": result["mode"], "images_per_s": result["images_per_s"], "color": "tab:green"}
             for result in (forward, train)]
 results.plot_bench(records, "alexnet", quantity="images_per_s", extra_rows=this_run + published_rows,
-                   modes=["forward", "train"])
+                   modes=["forward", "gradients", "train"])
 
 # %% [markdown]
 # Blue bars are files measured on a CPU, orange on a GPU, green this notebook's run, grey the
-# published TF1 figures.
+# published TF1 figures: their forward-backward rows sit in the `gradients` panel, since they
+# made no update.
 #
 # ### Does the harness add time of its own?
 # A harness that wraps the step in extra work would time itself. So the bench command checks
@@ -737,7 +854,7 @@ for record, model, parts in results.step_breakdowns(records, ["alexnet", "vgg_D"
         assert 2 <= backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
 vgg16_weights = next(row["params"] for record in records for row in record["results"] if row["model"] == "vgg_D")
 print(f"VGG16 has {vgg16_weights / 1e6:.0f} million weights")
-assert round(vgg16_weights / 1e6) == 138
+assert round(vgg16_weights / 1e6) == 138  # the VGG paper, Table 2: 138 million for configuration D
 results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 
 # %% [markdown]
@@ -749,15 +866,19 @@ results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 # measured times can even come out negative: the gradients step and the training step are
 # two programs that XLA compiles separately, and the gradients step pays for summing every
 # gradient (so that none is skipped) while the training step fuses the update into the
-# backward pass. A GPU does arithmetic far faster than it moves memory; where GPU files are
-# present, the chart shows them too: compare the update's share there.
+# backward pass. In the chart such an update is drawn as zero and the bar still ends at 1
+# (forward and backward then divide the gradients step); its label gives the measured share.
+# Each label gives the model, the backend, the training step's median time and the update's
+# share; the device is named under the axis. A GPU does arithmetic far faster than it moves
+# memory; where GPU files are present, the chart shows them too: compare the update's share
+# there.
 
 # %% [markdown]
-# ## Errata of the seed's code
-# The course's authors found three mistakes in the code of the seed's posts. Each is
+# ## Errata of the source posts' code
+# The course's authors found three mistakes in the code of the source posts. Each is
 # reproduced below in miniature in TensorFlow 2, next to the fix.
 #
-# **(a) The bias tensor instead of the biases variable.** In each convolution the seed wrote
+# **(a) The bias tensor instead of the biases variable.** In each convolution the source posts wrote
 # `bias = tf.nn.bias_add(conv, biases)` and then `parameters += [kernel, bias]` (Google's
 # file has `biases`). The forward-backward benchmark took `tf.gradients(objective,
 # parameters)`: with respect to the activation tensor `bias`, not the variable `biases`.
@@ -768,33 +889,32 @@ kernel, biases = tf.Variable(tf.random.normal((3, 3, 3, 8), seed=1)), tf.Variabl
 with tf.GradientTape(persistent=True) as tape:
     bias = tf.nn.bias_add(tf.nn.conv2d(images, kernel, 1, "SAME"), biases)
     objective = tf.nn.l2_loss(tf.nn.relu(bias))
-seed_gradients = tape.gradient(objective, [kernel, bias])  # the seed's parameter list
+posts_gradients = tape.gradient(objective, [kernel, bias])  # the source posts' parameter list
 fixed_gradients = tape.gradient(objective, [kernel, biases])
-print("seed :", [tuple(gradient.shape) for gradient in seed_gradients])
-print("fixed:", [tuple(gradient.shape) for gradient in fixed_gradients])
-assert seed_gradients[1].shape == (4, 16, 16, 8) and fixed_gradients[1].shape == (8,)
-np.testing.assert_allclose(tf.reduce_sum(seed_gradients[1], axis=(0, 1, 2)), fixed_gradients[1], rtol=1e-4)
+print("source posts:", [tuple(gradient.shape) for gradient in posts_gradients])
+print("fixed:       ", [tuple(gradient.shape) for gradient in fixed_gradients])
+assert posts_gradients[1].shape == (4, 16, 16, 8) and fixed_gradients[1].shape == (8,)
+np.testing.assert_allclose(tf.reduce_sum(posts_gradients[1], axis=(0, 1, 2)), fixed_gradients[1], rtol=1e-4)
 
 # %% [markdown]
-# The seed's list asks for a gradient shaped like the activations (N×H×W×C); the gradient of
+# The source posts' list asks for a gradient shaped like the activations (N×H×W×C); the gradient of
 # the variable `biases` (C values, the activation gradient summed over N, H and W, asserted)
 # is never computed, so no optimizer could have trained the biases, and the timed step
 # skipped that reduction. And `session.run` fetched those tensors to the host on every step.
-# In the seed's network, at its batch of 32:
+# In the network the source posts timed, at their batch of 32:
 
 # %%
-conv_rows = [row for row in seed_table if row["type"] == "Conv2D"]
+conv_rows = [row for row in benchmark_table if row["type"] == "Conv2D"]
 activation_megabytes = 32 * sum(row["activation_bytes"] for row in conv_rows) / 1e6
 bias_kilobytes = 4 * sum(row["output_shape"][-1] for row in conv_rows) / 1e3
 print(f"per step: {activation_megabytes:.0f} MB of activation gradients fetched instead of "
       f"{bias_kilobytes:.1f} kB of bias gradients")
-assert round(activation_megabytes) == 63 and round(bias_kilobytes, 1) == 4.6
 
 # %% [markdown]
-# 63 MB instead of 4.6 kB copied to the host per timed step: the forward-backward figures
-# measured a copy as much as a backward pass.
+# Megabytes instead of kilobytes copied to the host per timed step: the forward-backward
+# figures included that copy, whose share of the time the post never measured.
 #
-# **(b) ReLU applied to the 1000-way logits.** The seed's last dense layer kept the ReLU of
+# **(b) ReLU applied to the 1000-way logits.** The source posts' last dense layer kept the ReLU of
 # the hidden layers. $\mathrm{relu}(z) \ge z$: a clipped logit can only be raised, never
 # lowered, so every class with a negative logit sits at 0, and gets no gradient:
 
@@ -816,7 +936,7 @@ assert np.all(gradient[2:] == 0) and probabilities[0, 2] == probabilities[0, 3]
 # pushing the positive logits down. Classes whose logits start negative are dead. The fix:
 # fc8 has no activation before the softmax.
 #
-# **(c) An extra 1000→10 softmax layer.** To train on a 10-class data set the seed bolted a
+# **(c) An extra 1000→10 softmax layer.** To train on a 10-class data set the source posts bolted a
 # dense layer with a softmax onto AlexNet's 1000-way softmax output. Softmax probabilities
 # (1000 values near 0.001 that sum to 1) make a poor input: compare the gradient reaching the
 # network's features with and without the middle softmax.
@@ -845,47 +965,100 @@ assert spread < 1e-3 and ratio < 1e-2
 
 # %% [markdown]
 # ## Summary
-# * AlexNet has 62.4 million parameters, 94% of them in the three dense layers, while its
-#   convolutions do 95% of its 2.27 GFLOPs per image.
-# * ReLU trains faster than tanh where tanh saturates (the 2012 recipe, 42% saturated here);
-#   with standardised inputs and Glorot initialisation the gap on a small network shrinks.
-# * LRN is a channel-wise competition that later work found useless; overlapping pooling
+# * AlexNet on one device has 62,378,344 parameters (Keras's count); the paper's two-GPU
+#   network, with grouped convolutions, has the "60 million" the paper gives. Nearly all sit in the three dense layers, while the convolutions do
+#   nearly all the arithmetic.
+# * With the 2012 recipe ReLU trains faster than tanh on every seed, but on this small
+#   network the measurement points to ReLU's larger effective step size on raw pixels, not to
+#   tanh's saturation; with standardised inputs and a suitable learning rate neither wins.
+# * LRN is a channel-wise competition that VGG found did not help; overlapping pooling
 #   reads every pixel at the same output size; dropout is inverted in Keras; crops and flips
-#   belong in the `tf.data` pipeline.
-# * The two-GPU split is a grouped convolution (36% fewer FLOPs); today's multi-GPU training
-#   is data parallelism, `MirroredStrategy`.
+#   can sit in the `tf.data` pipeline or inside the model, each with its trade-off.
+# * The two-GPU split is a grouped convolution (about a third fewer FLOPs); today's
+#   multi-GPU training is data parallelism, `MirroredStrategy`.
 # * Time compiled steps after warm-up, synchronised, with a two-pass sample deviation; read
 #   others' figures per image and per FLOP, and check how they were computed.
 #
 # ## Exercises
-# 1. How many parameters does fc6 have? It reads pool5's 6x6x256 values. Check your answer:
+# Each checked exercise is a cell with `answer = None`: put your answer in place of `None`
+# and run the cell. It says whether you are right, not what the answer is; the hint below
+# each exercise is there if you need it.
+#
+# 1. Fed 259x259 images instead of 227x227, AlexNet's pool5 has 7x7x256 values. How many
+#    parameters does fc6 have then?
+#
+#    *Hint:* a dense layer has one weight per input and unit, plus one bias per unit.
 
 # %%
-def check_fc6_params(answer):
-    assert answer == by_name["fc6"]["params"], "fc6: (inputs + 1 bias) x 4096 units; pool5 has 6*6*256 values"
-    print("fc6: correct")
-
-
-check_fc6_params(37_752_832)  # replace with your answer
+answer = None  # your answer: fc6's parameters for 259x259 inputs
+larger_alexnet = {row["name"]: row for row in counting.layer_table(models.alexnet(input_shape=(259, 259, 3)))}
+exercises.check(answer, larger_alexnet["fc6"]["params"])
 
 # %% [markdown]
-# 2. With `groups=2`, how many FLOPs per image does conv2 save? Work it out from
-#    $2 \cdot H_{out} W_{out} C_{out} k^2 C_{in} / g$, then check:
+# 2. With `groups=2`, how many FLOPs per image does conv4 save?
+#
+#    *Hint:* a convolution does $2 \cdot H_{out} W_{out} C_{out} k^2 C_{in} / g$ FLOPs; read
+#    conv4's output size and channels from the layer table.
 
 # %%
-def check_conv2_saving(answer):
-    assert answer == by_name["conv2"]["flops"] - grouped["conv2"]["flops"], \
-        "conv2: 27x27 outputs, 256 filters, 5x5 kernels over 96 channels, halved by groups=2"
-    print("conv2 saving: correct")
-
-
-check_conv2_saving(447_897_600)  # replace with your answer
+answer = None  # your answer: FLOPs per image saved in conv4 by groups=2
+exercises.check(answer, by_name["conv4"]["flops"] - grouped["conv4"]["flops"])
 
 # %% [markdown]
-# 3. The paper chose each network's learning rate separately. Repeat the ReLU-and-tanh race
-#    with learning rates 0.003 and 0.01 for each recipe (`small_cnn(..., learning_rate=...)`).
-#    Which activation wins with its own best rate?
-# 4. Put `augment` inside a model before `mini_alexnet`'s layers instead of in the pipeline,
-#    and time an epoch both ways. Why is the pipeline the better place on a GPU?
-# 5. On a GPU (Colab), run the timing cells with `CNN_COURSE_PROFILE=gpu` and compare your
-#    images per second with the Titan X's, per image and per FLOP.
+# 3. (Open.) The paper chose each network's learning rate separately. Repeat the
+#    ReLU-and-tanh race with the 2012 recipe at learning rates 0.0003, 0.001 and 0.003
+#    (`small_cnn(..., learning_rate=...)` and `training_errors`), three seeds each. Which
+#    activation has the lower mean training error with its own best rate?
+#
+#    *Criterion:* the score is the race's, the mean training error over the 200 batches, one
+#    per seed. For each activation take the rate with the lowest mean score over the seeds.
+#    Call one activation better only if, at the two best rates, its score is lower on every
+#    seed (the rule the race above uses).
+#
+#    *A correct answer shows* a table of the mean score and its range over the seeds for each
+#    activation and rate (six rows), the best rate of each activation, and a verdict that
+#    follows the rule, "ReLU", "tanh" or "no clear winner". No worked answer here: the 18
+#    runs take longer than this notebook's budget on a CPU.
+# 4. (Open.) Put `augment` inside a model before `mini_alexnet`'s layers instead of in the
+#    pipeline, and time an epoch both ways on this machine's backend. Which is faster here,
+#    and is the compiled step still compiled?
+#
+#    *Criterion:* the same data (the first `settings.mirrored_images` images, batch
+#    `settings.mirrored_batch`) and the same model without `MirroredStrategy`; time the second
+#    and third epochs of each (the first compiles) with `time.perf_counter()` around `fit`,
+#    and call one way faster only if both of its epochs are faster than both of the other's.
+#    Read `model.jit_compile` after `fit` for each.
+#
+#    *A correct answer shows* the four epoch times, the verdict, the backend
+#    (`keras.backend.backend()`), and `jit_compile` of both models; on the JAX backend it
+#    should report whether the `Random*` layers made Keras turn compilation off.
+# 5. (Open.) On a GPU (Colab), run the timing cells with `CNN_COURSE_PROFILE=gpu` and compare
+#    your images per second with the Titan X's, per image and per FLOP.
+#
+#    *Criterion:* per image is images per second at each one's batch; per FLOP is images per
+#    second times FLOPs per image (`total["flops"]` for our AlexNet, `benchmark_flops` for
+#    the network Google timed), forward with forward, and our `gradients` step (the bench
+#    command's `--modes gradients`) with their forward-backward rows.
+#
+#    *A correct answer shows* your GPU's name, both rates for both modes beside the Titan X's,
+#    and says which comparison favours which GPU: the two networks differ in FLOPs, so the
+#    two comparisons can disagree.
+#
+# ## References
+# * Krizhevsky, A., Sutskever, I., and Hinton, G. E. (2012). ImageNet classification with
+#   deep convolutional neural networks. *Advances in Neural Information Processing Systems 25
+#   (NIPS 2012)*, 1097–1105.
+# * Simonyan, K., and Zisserman, A. (2015). Very deep convolutional networks for large-scale
+#   image recognition. *ICLR 2015*.
+# * Szegedy, C., Liu, W., Jia, Y., Sermanet, P., Reed, S., Anguelov, D., Erhan, D., Vanhoucke,
+#   V., and Rabinovich, A. (2015). Going deeper with convolutions. *CVPR 2015*, 1–9.
+# * Ioffe, S., and Szegedy, C. (2015). Batch normalization: accelerating deep network
+#   training by reducing internal covariate shift. *ICML 2015*, PMLR 37, 448–456.
+# * Jia, Y., Shelhamer, E., Donahue, J., Karayev, S., Long, J., Girshick, R., Guadarrama, S.,
+#   and Darrell, T. (2014). Caffe: convolutional architecture for fast feature embedding.
+#   *ACM Multimedia 2014*, 675–678.
+# * Xiao, H., Rasul, K., and Vollgraf, R. (2017). Fashion-MNIST: a novel image dataset for
+#   benchmarking machine learning algorithms. arXiv:1708.07747.
+# * Software cited: TensorFlow's `alexnet_benchmark.py` (github.com/tensorflow/models,
+#   `tutorials/image/alexnet/`); soumith/convnet-benchmarks, pull request #115; Keras's
+#   preprocessing layers guide (keras.io).

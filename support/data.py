@@ -166,7 +166,7 @@ def _download(title, module_name, names):
             f"({type(error).__name__}: {error}). Without internet, set {DATA_ENV_VAR} to a "
             f"folder that contains {', '.join(names)}, e.g. "
             f"os.environ[{DATA_ENV_VAR!r}] = '/path/to/data'."
-        ) from error
+        ) from None  # the chained tracebacks of urllib and Keras would bury this message
 
 
 def _read_npz(path):

@@ -12,7 +12,11 @@ import numbers
 from collections.abc import Mapping
 
 import matplotlib.figure
+import matplotlib.ticker
 import numpy as np
+
+COLUMN_TITLES = {"params": "parameters", "flops": "FLOPs per image", "macs": "multiply-adds per image",
+                 "activation_bytes": "activation bytes per image"}
 
 
 def plot_history(history, metrics=("loss", "accuracy"), title=None):
@@ -152,7 +156,9 @@ def layer_bars(rows, columns=("params", "flops"), log=False, title=None, skip_ze
         skip_zero: leave out layers whose chosen columns are all 0 (pooling, flatten...).
 
     Returns:
-        The Figure, with one Axes per column and one bar per layer shown.
+        The Figure, with one Axes per column and one bar per layer shown. Each panel is
+        titled in words with the unit of its tick labels, e.g. "parameters (millions)"; the
+        ticks are plain numbers in that unit (no "1e7" offset), the bars carry their values.
     """
     names, table = _layer_table(rows, columns, skip_zero)
     figure = matplotlib.figure.Figure(
@@ -163,9 +169,14 @@ def layer_bars(rows, columns=("params", "flops"), log=False, title=None, skip_ze
     for axis, column, values in zip(axes, columns, table.T):
         bars = axis.barh(positions, values)
         axis.bar_label(bars, labels=[_human(value) for value in values], fontsize=7, padding=2)
-        axis.set_title(column)
+        unit, unit_name = _unit(values.max())
+        words = COLUMN_TITLES.get(column, str(column).replace("_", " "))
+        axis.set_title(f"{words} ({unit_name})" if unit_name else words)
         if log:
             axis.set_xscale("log")
+            axis.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            lambda value, _, unit=unit: f"{value / unit:g}"))  # plain numbers, no 1e7 offset
         axis.margins(x=0.2)
     axes[0].set_yticks(positions, names)
     axes[0].invert_yaxis()  # first layer on top; shared with the other panels
@@ -229,6 +240,14 @@ def bar_compare(labels, values, ylabel, title=None, log=False):
     if title:
         axis.set_title(title)
     return figure
+
+
+def _unit(largest):
+    """The unit ticks are written in, and its name: (1e6, "millions") for 6.2e7."""
+    for size, name in ((1e9, "billions"), (1e6, "millions"), (1e3, "thousands")):
+        if abs(largest) >= size:
+            return size, name
+    return 1.0, ""
 
 
 def _human(value):

@@ -2,10 +2,12 @@
 
 TensorFlow prints some lines before its logging is initialised ("All log messages before
 absl::InitializeLog() is called are written to STDERR", the oneDNN notice, "Could not find
-cuda drivers"). ``TF_CPP_MIN_LOG_LEVEL=3`` does not stop those, and they change on every run,
-which breaks nbval. :func:`setup` sets the logging variables and imports the backend with the
+cuda drivers"), and TensorFlow 2.19 (Colab's) prints more at its first XLA compilation ("XLA
+service ... initialized for platform Host", "Compiled cluster using XLA!").
+``TF_CPP_MIN_LOG_LEVEL=3`` does not stop those, and they change on every run, which breaks
+nbval. :func:`setup` sets the logging variables and imports the backend with the
 process's file descriptor 2 pointed at ``/dev/null``, then restores it, so real errors that
-come later still reach the notebook.
+come later still reach the notebook. It also runs the first XLA compilation there.
 """
 
 import contextlib
@@ -59,6 +61,10 @@ def setup(backend=None, logical_cpus=None):
             if logical_cpus:
                 _split_cpu(tf, logical_cpus)
             tf.reduce_sum(tf.ones((1,)))  # the first op loads kernels that print once more
+            # The first XLA compilation prints "XLA service ... initialized" and "Compiled
+            # cluster using XLA!" once per process (TensorFlow 2.19 and older, whatever
+            # TF_CPP_MIN_LOG_LEVEL says): compile a tiny function now, silenced.
+            tf.function(lambda x: x + 1, jit_compile=True)(tf.ones((1,)))
         keras.ops.sum(keras.ops.ones((1,)))
     import absl.logging
 

@@ -441,32 +441,38 @@ def plot_step_breakdown(records, models, precision="float32"):
     """Stacked bars: the share of forward, backward and update in each model's training step.
 
     One bar per model and file that has the three modes (:func:`step_breakdowns`); the label
-    gives the device, backend, the step's time and the update's share. An update measured
-    below zero (noise, see :func:`step_breakdown`) is drawn as zero; its label still says it.
+    gives the model, backend, the step's time and the update's share (the devices are named
+    under the axis). An update measured below zero (noise, see :func:`step_breakdown`) is
+    drawn as zero and the bar scaled to end at 1 (forward and backward then share the step as
+    the gradients step's time divides); its label still gives the measured share.
     Returns a matplotlib Figure.
     """
     from matplotlib.figure import Figure
 
     bars = []
     for record, model, parts in step_breakdowns(records, models, precision):
-        shares = [parts[f"{name}_ms"] / parts["train_ms"] for name in ("forward", "backward", "update")]
+        update_share = parts["update_ms"] / parts["train_ms"]
+        drawn = [parts["forward_ms"], parts["backward_ms"], max(parts["update_ms"], 0.0)]
+        shares = [part / sum(drawn) for part in drawn]  # the bar ends at 1 even when the update is < 0
         step = f"{parts['train_ms']:,.0f}" if parts["train_ms"] >= 10 else f"{parts['train_ms']:.2f}"
-        label = (f"{model} · {short_device(record)} · {record['provenance']['backend']} · "
-                 f"{step} ms · update {shares[2]:.1%}")
-        shares[2] = max(shares[2], 0.0)
-        bars.append((label, shares))
+        label = (f"{model} · {record['provenance']['backend']}\n"
+                 f"{step} ms · update {update_share:.1%}")
+        bars.append((label, shares, short_device(record)))
     if not bars:
         raise ValueError(f"no file has forward, gradients and train rows of {list(models)} in {precision}.")
-    figure = Figure(figsize=(8, 1.2 + 0.45 * len(bars)), layout="constrained")
+    figure = Figure(figsize=(8, 1.2 + 0.55 * len(bars)), layout="constrained")
     axis = figure.subplots()
     left = [0.0] * len(bars)
     for index, (name, colour) in enumerate((("forward", "tab:blue"), ("backward", "tab:orange"),
                                             ("update", "tab:green"))):
-        widths = [shares[index] for _, shares in bars]
-        axis.barh([label for label, _ in bars], widths, left=left, color=colour, label=name)
+        widths = [shares[index] for _, shares, _ in bars]
+        axis.barh([label for label, _, _ in bars], widths, left=left, color=colour, label=name)
         left = [start + width for start, width in zip(left, widths)]
     axis.invert_yaxis()
-    axis.set_xlabel(f"share of the training step ({precision})")
+    axis.tick_params(axis="y", labelsize="small")
+    axis.set_xlim(0, 1)
+    devices = sorted({device for _, _, device in bars})
+    axis.set_xlabel(f"share of the training step ({precision}) · {', '.join(devices)}")
     figure.legend(loc="outside upper center", ncols=3, fontsize="small")
     return figure
 
@@ -488,6 +494,7 @@ def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=Tr
         A matplotlib Figure with one panel per mode ("forward", "gradients", "train"). Bars:
         blue for CPU files, orange for GPU files, then the extra rows in their colours.
     """
+    import matplotlib.ticker
     from matplotlib.figure import Figure  # not pyplot: shown once, as the cell's value
 
     if quantity not in ("mean_ms", "images_per_s"):
@@ -511,4 +518,6 @@ def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=Tr
         if log_scale:  # bars start a decade below the smallest, not at an arbitrary edge
             axis.set_xscale("log")
             axis.set_xlim(left=10 ** math.floor(math.log10(min(bar[2] for bar in chosen)) - 1))
+            axis.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # labels would overlap
+            axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,g}"))
     return figure

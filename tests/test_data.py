@@ -104,6 +104,29 @@ def test_failed_download_names_the_variable(monkeypatch):
     assert data.DATA_ENV_VAR in str(error.value) and "mnist.npz" in str(error.value)
 
 
+def test_offline_without_data_prints_a_short_message(tmp_path):
+    """A reader without data or internet sees one short traceback ending in our message.
+
+    A fresh Python, as in a notebook's kernel: no local copy, an empty Keras cache, and the
+    download refused (a proxy at a closed local port), so the real keras.datasets code fails.
+    """
+    import subprocess
+    import sys
+
+    environment = {key: value for key, value in os.environ.items() if key != data.DATA_ENV_VAR}
+    environment.update(KERAS_HOME=str(tmp_path), HTTPS_PROXY="http://127.0.0.1:9",
+                       https_proxy="http://127.0.0.1:9", NO_PROXY="", no_proxy="")
+    code = "from support import quiet; quiet.setup(); from support import data; data.load_mnist()"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True,
+                            text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert result.returncode != 0
+    assert len(lines) <= 15, "\n".join(lines)
+    assert "During handling" not in result.stderr and "direct cause" not in result.stderr
+    assert lines[-1].startswith("support.data.DataNotFoundError:")
+    assert data.DATA_ENV_VAR in lines[-1] and data.MNIST_FILE in lines[-1]
+
+
 def test_download_is_used_and_checked_when_variable_unset(monkeypatch):
     monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
     x_train = np.zeros((60000, 28, 28), np.uint8)

@@ -144,3 +144,16 @@ def test_bar_compare_one_bar_per_value():
 def test_bar_compare_rejects_unequal_lengths():
     with pytest.raises(ValueError, match="2 labels"):
         plots.bar_compare(["a", "b"], [1.0], "ms")
+
+
+def test_layer_bars_titles_in_words_and_plain_ticks_in_the_unit():
+    rows = [{"name": "conv", "params": 2_000_000, "flops": 50_000},
+            {"name": "fc", "params": 38_000_000, "flops": 1_000}]
+    figure = _render(plots.layer_bars(rows, ("params", "flops")))
+    params_axis, flops_axis = figure.axes
+    assert params_axis.get_title() == "parameters (millions)"
+    assert flops_axis.get_title() == "FLOPs per image (thousands)"
+    assert params_axis.xaxis.get_offset_text().get_text() == ""  # no "1e7" at the axis' end
+    labels = [label.get_text() for label in params_axis.get_xticklabels()]
+    assert "10" in labels and "20" in labels  # 1e7 and 2e7 written in millions
+    assert [patch.get_width() for patch in params_axis.patches] == [2_000_000, 38_000_000]

@@ -1,6 +1,7 @@
 """Result files: the committed ones validate, broken ones are refused, tables and plots work."""
 
 import copy
+import io
 import json
 import math
 
@@ -200,6 +201,10 @@ def test_plot_bench_draws_one_bar_per_timing():
     assert figure.axes[1].patches[0].get_facecolor() == matplotlib.colors.to_rgba("tab:green")
     figure = results.plot_bench([bench_record()], "lenet5", extra_rows=[ours], modes=["train"])
     assert [axis.get_title() for axis in figure.axes] == ["lenet5, train step"]
+    figure.savefig(io.BytesIO())  # draw, so that the tick labels exist
+    axis = figure.axes[0]
+    assert all(label.get_text() == "" for label in axis.xaxis.get_minorticklabels())  # no overlap
+    assert {"0.1", "1", "10"} <= {label.get_text() for label in axis.get_xticklabels()}
     with pytest.raises(ValueError, match="no timing of model 'vgg_D'"):
         results.plot_bench([bench_record()], "vgg_D")
 
@@ -233,10 +238,13 @@ def test_step_breakdown_splits_the_train_step():
     assert len(axis.patches) == 3  # one bar (the file with three modes) in three parts
     assert [patch.get_width() for patch in axis.patches] == pytest.approx([0.4, 0.35, 0.25])
     assert [label.get_text() for label in axis.get_yticklabels()] == [
-        "lenet5 · AMD EPYC (2 CPUs) · tensorflow · 10 ms · update 25.0%"]
+        "lenet5 · tensorflow\n10 ms · update 25.0%"]
+    assert axis.get_xlabel().endswith("AMD EPYC (2 CPUs)")
     record["results"][-1]["median_ms"] = 10.5  # gradients slower than train: noise
     axis = results.plot_step_breakdown([record], ["lenet5"]).axes[0]
-    assert [patch.get_width() for patch in axis.patches] == pytest.approx([0.4, 0.65, 0.0])
+    # the update is drawn as 0 and the bar still ends at 1: forward 4 and backward 6.5 of 10.5 ms
+    assert [patch.get_width() for patch in axis.patches] == pytest.approx([4 / 10.5, 6.5 / 10.5, 0.0])
+    assert axis.get_xlim() == (0, 1)
     assert axis.get_yticklabels()[0].get_text().endswith("update -5.0%")
     with pytest.raises(ValueError, match="no file has forward, gradients and train rows"):
         results.plot_step_breakdown([bench_record()], ["lenet5"])

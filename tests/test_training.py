@@ -88,3 +88,33 @@ def test_batches_cover_every_example_once_per_epoch_and_reshuffle():
 def test_bad_settings_raise(arguments, message):
     with pytest.raises(ValueError, match=message):
         training.train_mnist_vgg(**{"limit_train": 100, "validation_size": 100, **arguments})
+
+
+def test_training_path_runs_in_training_mode():
+    """Batch-norm statistics move and dropout is active in the course's `fit` path.
+
+    A popular course's TensorFlow code trained with both silently off (a custom loop calling
+    the model without ``training=True``); here the MNIST VGG is compiled as the course's
+    training run compiles it and trained through the same ``ShiftedBatches`` and ``fit``.
+    """
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = training.compile_mnist_vgg("small", steps=4, learning_rate=1e-3, weight_decay=0.0)
+    images = np.random.default_rng(0).integers(0, 256, size=(64, 28, 28), dtype=np.uint8)
+    labels = np.arange(64) % 10
+    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert norms, "the MNIST VGG should have batch normalisation"
+    before = [keras.ops.convert_to_numpy(layer.moving_mean).copy() for layer in norms]
+    model.fit(training.ShiftedBatches(images, labels, batch_size=16), epochs=1, verbose=0)
+    moved = [not np.allclose(old, keras.ops.convert_to_numpy(layer.moving_mean)) for old, layer in zip(before, norms)]
+    assert all(moved), "fit left batch-norm moving statistics unchanged: training=False somewhere"
+
+    probe = keras.Sequential([keras.Input((32,)), keras.layers.Dropout(0.5), keras.layers.Dense(1, use_bias=False,
+                              kernel_initializer="ones")])
+    probe.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")  # no update: only the mode differs
+    inputs, targets = np.ones((64, 32), "float32"), np.zeros((64, 1), "float32")
+    fit_loss = probe.fit(inputs, targets, batch_size=64, epochs=1, verbose=0).history["loss"][0]
+    evaluate_loss = probe.evaluate(inputs, targets, batch_size=64, verbose=0)
+    assert evaluate_loss == pytest.approx(32.0 ** 2)  # dropout off: every input counts once
+    assert fit_loss != pytest.approx(evaluate_loss, rel=1e-3)  # on: half dropped, the rest doubled
