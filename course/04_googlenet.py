@@ -36,9 +36,10 @@
 # **Prerequisites.** Notebooks 01 (output sizes, parameter counts, receptive fields) and 02
 # (timing); VGG's argument for stacked 3x3 convolutions (notebook 03) helps.
 #
-# **Run time.** On the course's 2-core CI CPU the whole notebook runs in about four minutes,
-# most of it training a small GoogLeNet (measured: see the training cell). The GPU settings
-# train longer; their run time has not been measured yet.
+# **Run time.** About three to four minutes on the course's 2-core CPU (166 to 208 s measured
+# while other jobs shared the machine, under nbval and `make notebooks`), most of it training
+# a small GoogLeNet for two epochs. The GPU settings train for ten; their run time has not
+# been measured yet.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order. Without internet,
@@ -69,15 +70,14 @@ if importlib.util.find_spec("support") is None:
 
 # %% [markdown]
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; it must run before
-# anything else imports TensorFlow. `show_source` displays the code of a builder from
-# `support`, so that the architecture taught is always on the page.
+# anything else imports TensorFlow. `show.source` displays the code of a builder as it stands
+# in `support`, so that the architecture taught is always on the page.
 
 # %%
 from support import quiet
 
 quiet.setup()
 
-import inspect
 import math
 import re
 import subprocess
@@ -88,9 +88,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from IPython.display import Code, display
-
-from support import counting, data, hardware, models, plots, results
+from support import counting, data, exercises, hardware, models, results, show
 from support import inception_v3 as inception_v3_module
 from support import layers as course_layers
 from support import receptive_field as rf
@@ -98,11 +96,6 @@ from support.googlenet import auxiliary_classifier
 
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
-
-
-def show_source(function):
-    """Display the source code of a function, highlighted."""
-    display(Code(inspect.getsource(function), language="python"))
 
 # %% [markdown]
 # The GPU settings train the small GoogLeNet longer; on a CPU two epochs must do.
@@ -128,7 +121,7 @@ settings = hardware.choose_settings(
 # course's builder, used for every module of GoogLeNet below:
 
 # %%
-show_source(course_layers.inception_module)
+show.source(course_layers.inception_module)
 
 # %% [markdown]
 # Module 3a is the first of GoogLeNet's nine. It reads the 28x28x192 maps of the stem, and its
@@ -222,7 +215,7 @@ TABLE_1 = [  # Szegedy et al. 2015, Table 1: (row, output size, branch widths or
 # stacks them between the stem and the classifier:
 
 # %%
-show_source(models.googlenet)
+show.source(models.googlenet)
 
 # %%
 googlenet = models.googlenet()
@@ -360,7 +353,7 @@ assert googlenet.get_layer("predictions").count_params() == gap_head
 # weight 0.3 during training, and they are thrown away at inference:
 
 # %%
-show_source(auxiliary_classifier)
+show.source(auxiliary_classifier)
 
 # %% [markdown]
 # In Keras this is one model with three outputs, compiled with three losses and
@@ -391,7 +384,7 @@ assert inference_googlenet.count_params() == googlenet.count_params()  # the sam
 # normalisation, ReLU.
 
 # %%
-show_source(course_layers.conv2d_bn)
+show.source(course_layers.conv2d_bn)
 
 # %% [markdown]
 # The modules have the four branches of `inception_module` above, built from that unit:
@@ -509,9 +502,11 @@ axis.legend(fontsize=8)
 plt.tight_layout()
 
 # %% [markdown]
-# At initialisation the heads enlarge the gradient of the layers before them (the ratio for
-# conv1 is printed above and asserted above 1 for every initialisation), and leave module 4b,
-# after both branch points, untouched (asserted). So they do send extra gradient to the early layers. Whether that
+# At initialisation the heads enlarge the gradient of most convolutions before their branch
+# points, some of them several times; a few ratios fall a little below 1, where the heads'
+# gradient partly cancels the main loss's. For conv1 the ratio is printed above and asserted
+# above 1 for every initialisation. Module 4b, after both branch points, is untouched
+# (asserted). So they do send extra gradient to the early layers. Whether that
 # *helps* is another question: the Inception v3 paper (Szegedy et al., 2016, Section 4) found
 # that the auxiliary classifiers "did not result in improved convergence early in the
 # training"; with batch normalisation they act as a regulariser instead. We measure the same
@@ -609,8 +604,9 @@ plt.tight_layout()
 # %% [markdown]
 # The heads end with higher training losses than the main output, aux1 (which sees only the
 # 14x14 maps of 3b) the highest: they are weaker classifiers, there to shape the layers they
-# share with the main output. The validation accuracy is measured without dropout, which is
-# why it can exceed the training accuracy.
+# share with the main output. The validation accuracy is measured without dropout and at the
+# end of each epoch, while the training accuracy is a mean over the epoch with dropout on:
+# that is why it can be the higher of the two.
 #
 # After training, the gradient ratio again, on the same batch:
 
@@ -675,8 +671,10 @@ assert [round(100 * s) for s in savings.values()] == [28, 33, 71, 11]  # paper: 
 # module types, from the course's builder:
 
 # %%
-show_source(inception_v3_module.inception_a)
-show_source(inception_v3_module.inception_b)
+show.source(inception_v3_module.inception_a)
+
+# %%
+show.source(inception_v3_module.inception_b)
 
 # %% [markdown]
 # `inception_a` (35x35 grid) replaces GoogLeNet's 5x5 branch with two 3x3 (`3x3dbl`; Keras
@@ -723,7 +721,7 @@ assert grid_flops["parallel"] < grid_flops["pool, then conv"] < grid_flops["conv
 # it twice, as `mixed3` (35 -> 17) and `mixed8` (17 -> 8), with more branches:
 
 # %%
-show_source(course_layers.grid_reduction)
+show.source(course_layers.grid_reduction)
 
 # %% [markdown]
 # ### The whole network, against the seed's comments
@@ -772,7 +770,7 @@ assert inception.count_params() == keras_inception.count_params() == counting.to
 # normalisation in the auxiliary head with 0.4 points of top-1 error (21.6% to 21.2%).
 
 # %%
-show_source(inception_v3_module.auxiliary_logits)
+show.source(inception_v3_module.auxiliary_logits)
 
 # %%
 bn_layers = [layer for layer in inception.layers if isinstance(layer, keras.layers.BatchNormalization)]
@@ -1074,82 +1072,54 @@ print(results.bench_table(measured, models=["googlenet", "inception_v3"]))
 
 # %% [markdown]
 # ## Exercises
-# Each checker says "not answered yet" until you replace `None` with your answer. Hints are in
-# the cell after each one.
+# Each exercise is a cell with `answer = None`: put your answer in place of `None` and run the
+# cell. It says whether you are right, not what the answer is.
 #
-# **1.** How many channels does module 4e output? Use Table 1's widths for 4e:
-# (256, 160, 320, 32, 128, 128).
+# 1. How many channels does module 4e output? Its widths in Table 1 are
+#    (256, 160, 320, 32, 128, 128).
+#
+#    *Hint:* add the outputs of the four branches; the reductions are not outputs.
 
 # %%
-def check_exercise_1(answer):
-    """Channels of inception_4e's output, from the built model."""
-    if answer is None:
-        return "not answered yet"
-    return "right" if answer == googlenet.get_layer("inception_4e").output.shape[-1] else "wrong: see the hint"
-
-
-answer_1 = None  # your answer here
-print(check_exercise_1(answer_1))
+answer = None  # your answer: the channels of inception_4e's output
+exercises.check(answer, googlenet.get_layer("inception_4e").output.shape[-1])
 
 # %% [markdown]
-# *Hint:* add the outputs of the four branches; the reductions are not outputs.
+# 2. How many weights (without biases) does the 1x1 reduction save in 4e's 5x5 branch?
+#    Compare a 5x5 convolution from 528 to 128 channels with a 1x1 from 528 to 32 followed by
+#    a 5x5 from 32 to 128.
 #
-# **2.** How many weights (without biases) does the 1x1 reduction save in 4e's 5x5 branch?
-# Compare a 5x5 convolution from 528 to 128 channels with a 1x1 from 528 to 32 followed by a
-# 5x5 from 32 to 128.
+#    *Hint:* a $k \times k$ convolution from $c_{in}$ to $c_{out}$ channels has
+#    $k^2 c_{in} c_{out}$ weights.
 
 # %%
-def check_exercise_2(answer):
-    """Weights of the unreduced 5x5 minus those of the 1x1 reduction and the reduced 5x5."""
-    if answer is None:
-        return "not answered yet"
-    direct = counting.conv2d_params(528, 128, 5, use_bias=False)
-    reduced = counting.conv2d_params(528, 32, 1, use_bias=False) + counting.conv2d_params(32, 128, 5, use_bias=False)
-    return "right" if answer == direct - reduced else "wrong: see the hint"
-
-
-answer_2 = None  # your answer here
-print(check_exercise_2(answer_2))
+answer = None  # your answer: weights saved
+reduced_branch = keras.Sequential([keras.Input((14, 14, 528)), keras.layers.Conv2D(32, 1, use_bias=False),
+                                   keras.layers.Conv2D(128, 5, padding="same", use_bias=False)])
+direct_branch = keras.Sequential([keras.Input((14, 14, 528)), keras.layers.Conv2D(128, 5, padding="same", use_bias=False)])
+exercises.check(answer, direct_branch.count_params() - reduced_branch.count_params())
 
 # %% [markdown]
-# *Hint:* a $k \times k$ convolution from $c_{in}$ to $c_{out}$ channels has $k^2 c_{in} c_{out}$ weights.
+# 3. What is the receptive field, in pixels, of the output of `mixed4`, the first 17x17 module
+#    of Inception v3? Start from `mixed3`'s 159 at a jump of 16, and find the branch of
+#    `mixed4` that sees the most.
 #
-# **3.** What is the receptive field, in pixels, of the output of `mixed4`, the first 17x17
-# module of Inception v3? Start from `mixed3`'s 159 at a jump of 16, and find the branch of
-# `mixed4` that sees the most.
+#    *Hint:* the `7x7dbl` branch has two kernels 7 pixels tall (7x1) and two 7 pixels wide;
+#    each adds $(7 - 1) \times 16$ along its axis.
 
 # %%
-def check_exercise_3(answer):
-    """The field of mixed4, from the analytic computation."""
-    if answer is None:
-        return "not answered yet"
-    return "right" if answer == inception_fields["mixed4"][0].size else "wrong: see the hint"
-
-
-answer_3 = None  # your answer here
-print(check_exercise_3(answer_3))
+answer = None  # your answer: the side of the field, in pixels
+exercises.check(answer, inception_fields["mixed4"][0].size)
 
 # %% [markdown]
-# *Hint:* the `7x7dbl` branch has two kernels 7 pixels tall (7x1) and two 7 pixels wide; each
-# adds $(7 - 1) \times 16$ along its axis.
+# 4. With label smoothing $\varepsilon = 0.1$ and $K = 1000$ classes, what is the target
+#    probability of each *wrong* class?
 #
-# **4.** With label smoothing $\varepsilon = 0.1$ and $K = 1000$ classes, what is the target
-# probability of each *wrong* class?
+#    *Hint:* $\varepsilon$ is shared equally among all $K$ classes, the true one included.
 
 # %%
-def check_exercise_4(answer):
-    """epsilon / K, compared with Keras's smoothing applied to a one-hot vector."""
-    if answer is None:
-        return "not answered yet"
-    smoothed = keras.ops.convert_to_numpy((1 - epsilon) * one_hot + epsilon / classes)
-    return "right" if math.isclose(answer, float(smoothed[0, 0]), rel_tol=1e-6) else "wrong: see the hint"
-
-
-answer_4 = None  # your answer here
-print(check_exercise_4(answer_4))
-
-# %% [markdown]
-# *Hint:* $\varepsilon$ is shared equally among all $K$ classes, the true one included.
+answer = None  # your answer: a probability
+exercises.check(answer, float(keras.ops.convert_to_numpy(smoothed_targets)[0, 0]))
 
 # %% [markdown]
 # ## References
