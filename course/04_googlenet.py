@@ -36,9 +36,9 @@
 # **Prerequisites.** Notebooks 01 (output sizes, parameter counts, receptive fields) and 02
 # (timing); VGG's argument for stacked 3x3 convolutions (notebook 03) helps.
 #
-# **Run time.** About three to four minutes on the course's 2-core CPU (166 to 208 s measured
-# while other jobs shared the machine, under nbval and `make notebooks`), most of it training
-# a small GoogLeNet for two epochs. The GPU settings train for ten; their run time has not
+# **Run time.** About two and a half to four minutes on the course's 2-core CPU (150 to 215 s
+# measured under nbval and `make notebooks` while other jobs shared the machine), most of it
+# training a small GoogLeNet for two epochs. The GPU settings train for ten; their run time has not
 # been measured yet.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
