@@ -26,7 +26,7 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
 def problems_in(notebook):
-    """The errors and stderr outputs of an executed notebook, one line each."""
+    """The stderr outputs of an executed notebook, one line each (an error stops :func:`run`)."""
     found = []
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
@@ -61,13 +61,11 @@ def main(argv=None):
     failed = 0
     for path in paths:
         start = time.perf_counter()
-        with tempfile.TemporaryDirectory() as empty:
-            if arguments.alone:
-                folder = pathlib.Path(empty)
-                path = pathlib.Path(shutil.copy(path, folder))
-            else:
-                folder = path.resolve().parent
-            problems = run(path, folder)
+        if arguments.alone:
+            with tempfile.TemporaryDirectory() as empty:
+                problems = run(pathlib.Path(shutil.copy(path, empty)), pathlib.Path(empty))
+        else:
+            problems = run(path, path.resolve().parent)
         label = f"{path.name}{' (alone)' if arguments.alone else ''}"
         print(f"{label}: {'FAILED' if problems else 'ok'} in {time.perf_counter() - start:.0f} s")
         for problem in problems:
