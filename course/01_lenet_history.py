@@ -87,7 +87,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, exercises, hardware, models, plots, results, timing
+from support import counting, data, exercises, hardware, models, plots
 from support import receptive_field as rf
 
 keras.utils.set_random_seed(0)
@@ -489,49 +489,9 @@ plots.show_images(x_test[wrong], labels=y_test[wrong], predictions=predicted[wro
 
 # %% [markdown]
 # Sort your grid into digits a person would hesitate over too, and answers no person would
-# give: the second kind shows what the network has not learned.
-
-# %% [markdown]
-# ## LeNet-5 here, and on other machines
-# How fast is LeNet-5? `timing.benchmark` (taught in notebook 02) times its compiled training
-# step on a batch that already sits on the device, after warm-up steps that include the
-# compilation. On this machine:
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-here = timing.benchmark(models.lenet5(), batch_size=128, mode="train", steps=20, warmup=5)
-print(f"{hardware.device_description()}: {here['mean_s'] * 1e3:.2f} ± {here['std_s'] * 1e3:.2f} ms "
-      f"per training step of 128 images, {here['images_per_s']:,.0f} images/s")
-
-# %% [markdown]
-# `python -m support.bench` runs the same harness over all the course's models and writes
-# what it measured, with the device, backend, versions, date and command, to
-# `course/results/`. GPU figures reach this course only that way, measured, never typed in.
-# `results.validate_bench_record` refuses a file with a missing field or an impossible value,
-# and `results.check_flops` one whose LeNet-5 rows describe another model (other parameters,
-# input shape or FLOPs).
-
-# %%
-records = results.load_results("bench")
-lenet_records = [record for record in records if any(row["model"] == "lenet5" for row in record["results"])]
-for record in lenet_records:
-    results.validate_bench_record(record)
-    results.check_flops(record, models.lenet5())
-gpu_records = [record for record in lenet_records if results.is_gpu(record)]
-print("LeNet-5 results on a GPU:", "yes" if gpu_records else "not measured yet (no GPU result file)")
-
-# %% [markdown]
-# The chart compares images per second, so that steps of different batch sizes compare fairly
-# (each bar's label gives its batch): blue bars are the files measured on a CPU, orange on a
-# GPU, green this notebook's run. The files' rows also time the forward pass and the gradients
-# alone; notebook 02 explains the three modes.
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-print(results.bench_table(lenet_records, models=["lenet5"]))
-this_run = {"label": f"this notebook · {settings.profile} · batch 128", "mode": "train",
-            "images_per_s": here["images_per_s"], "color": "tab:green"}
-results.plot_bench(lenet_records, "lenet5", quantity="images_per_s", extra_rows=[this_run]) if lenet_records else None
+# give: the second kind shows what the network has not learned. How fast LeNet-5 trains,
+# here and on other machines, and how to time a network so that the figure means
+# something, is the subject of notebook 06.
 
 # %% [markdown]
 # ## Summary
