@@ -18,10 +18,10 @@
 #
 # Krizhevsky, Sutskever and Hinton's network (NeurIPS 2012) built and counted layer by layer;
 # each of its new ideas (ReLU, local response normalisation, overlapping pooling, dropout,
-# data augmentation, two GPUs) shown with a cell that measures it; then AlexNet timed the way
-# a benchmark should be. The course grew from five Chinese blog posts, written for TensorFlow
-# 1, which we call **the source posts** (notebook 01); their timing statistics are taken
-# apart here, and three errata of their code reproduced next to the fixes.
+# data augmentation, two GPUs) shown with a cell that measures it; then AlexNet timed
+# briefly (notebook 06 teaches timing). The course grew from five Chinese blog posts,
+# written for TensorFlow 1, which we call **the source posts** (notebook 01); three errata
+# of their code are reproduced next to the fixes.
 #
 # **You will learn to**
 # * read AlexNet written in Keras, and count its parameters and FLOPs per layer;
@@ -29,8 +29,8 @@
 #   augmentation do, each from a cell that measures it, and what the paper claimed for them;
 # * relate the 2012 two-GPU split to grouped convolutions, and train with data parallelism
 #   (`tf.distribute.MirroredStrategy`);
-# * time a network correctly (compiled, warmed up, synchronised, per image), and find the
-#   mistakes in a published benchmark's statistics.
+# * time AlexNet's forward pass and training step with the course's harness, and read the
+#   result against the device's matrix-product rate (notebook 06 teaches timing in full).
 #
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
@@ -42,8 +42,7 @@
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
 # fetches the course's code. Without internet, point `CNN_COURSE_DATA` at a folder holding
 # `fashion-mnist/`.
-
-# %% [markdown]
+#
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it).
@@ -71,6 +70,9 @@ if importlib.util.find_spec("support") is None:
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; `logical_cpus=2`
 # also splits the CPU into two logical devices, so that the data-parallel section below can
 # run on a machine without GPUs. It must run before anything else imports TensorFlow.
+# The GPU settings are the lesson as written (the source posts' batch of 32, 20 timed steps
+# after 5 warm-up steps); on a CPU the timing uses a batch of 8 and a few steps, and the
+# data-parallel run a subset of Fashion-MNIST.
 
 # %%
 from support import quiet
@@ -84,16 +86,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, exercises, hardware, models, plots, results, timing
+from support import counting, data, exercises, hardware, models, plots, timing
 from support import layers as course_layers
 
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
-
-# %% [markdown]
-# The GPU settings are the lesson as written (the source posts' batch of 32, 20 timed steps after 5
-# warm-up steps); on a CPU the timings use a batch of 8 and a few steps, and the data-parallel
-# run a subset of Fashion-MNIST.
 
 # %%
 settings = hardware.choose_settings(
@@ -121,8 +118,7 @@ print(f"top-5 error {paper['top5_error']}% against {paper['runner_up_top5_error'
 # %% [markdown]
 # A lead of that many points over the best entry without a convolutional network. The rest of
 # this notebook is about how.
-
-# %% [markdown]
+#
 # ## The network, layer by layer
 # Five convolutions (96-256-384-384-256 filters), three overlapping max-poolings, two
 # normalisation layers, and three dense layers (fc6, fc7 and the 1000-way fc8). The paper
@@ -146,30 +142,21 @@ print(f"55x55 from 224x224 needs windows over {(55 - 1) * 4 + 11} pixels: {total
 # the source posts copied, kept 224 with SAME padding: its first maps are 56x56.
 #
 # The builder, `support.alexnet.alexnet` (`models.alexnet` is this function), as it stands
-# in the course's package; the comments give each stage's output:
+# in the course's package; the comments give each stage's output. The two-GPU split is the
+# argument `groups` (below, "Two GPUs"), LRN is the course's own layer (below, "Local
+# response normalisation"), and fc8 is the layer named `predictions`. Then the network is
+# built and counted.
 
 # %%
 from support import alexnet as alexnet_module, show
 
 show.source(alexnet_module.alexnet)
 
-# %% [markdown]
-# The two-GPU split is the argument `groups` (below, "Two GPUs"), LRN is the course's own
-# layer (below, "Local response normalisation"), and fc8 is the layer named `predictions`.
-# Built and counted:
-
 # %%
 alexnet = models.alexnet()
 table = counting.layer_table(alexnet)
 print(counting.format_table(table))
 assert counting.totals(table)["params"] == alexnet.count_params() == 62_378_344
-
-# %% [markdown]
-# These are the parameters of the network on one device, and its FLOPs per image in the
-# table's total line (a multiply-add counts as 2). The paper's "60 million" is its two-GPU network, which has
-# fewer: the section on two GPUs below counts it. Where are they?
-
-# %%
 by_name = {row["name"]: row for row in table}
 total = counting.totals(table)
 dense_params = sum(by_name[name]["params"] for name in ("fc6", "fc7", "predictions"))
@@ -183,13 +170,15 @@ print(f"fc6 alone: {by_name['fc6']['params'] / total['params']:.0%} of the param
 plots.layer_bars(table, columns=("params", "flops"), title="AlexNet per layer")
 
 # %% [markdown]
+# The table gives the parameters of the network on one device, and its FLOPs per image in
+# its total line (a multiply-add counts as 2). The paper's "60 million" is its two-GPU
+# network, which has fewer: the section on two GPUs below counts it.
 # The three dense layers hold nearly all the parameters, fc6 alone more than half of them,
 # while the convolutions do nearly all the arithmetic: conv2, with about 1% of the weights,
 # does the most (the shares are printed above).
 # Memory and compute live in different places, which is why later networks (GoogLeNet,
 # notebook 04) replaced the dense layers with global average pooling.
-
-# %% [markdown]
+#
 # ## What was new in 2012
 # ### ReLU: training faster than tanh
 # The paper's Figure 1: a four-layer CNN on CIFAR-10 reaches 25% training error six times
@@ -228,12 +217,9 @@ def small_cnn(activation, init_stddev=None, learning_rate=0.001, seed=0):
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
-# %% [markdown]
-# With AlexNet's initialisation, weights drawn from $N(0, 0.01^2)$ (Section 5), and its raw
-# pixel values, how many of the first layer's tanh units start saturated (output beyond
-# ±0.99, where the slope is under 0.02)?
-
 # %%
+# With AlexNet's initialisation, weights drawn from N(0, 0.01^2) (Section 5), and its raw pixel
+# values, how many of conv1's tanh units start saturated (output beyond ±0.99, slope under 0.02)?
 saturated = {}
 for name, images, stddev in (("2012", inputs_2012, 0.01), ("today", inputs_today, None)):
     first_layer = small_cnn("tanh", stddev).layers[0]
@@ -278,11 +264,8 @@ for (setting, activation), scores in mean_error.items():
     print(f"{setting:<25}{activation:<5} mean training error {scores.mean():.3f} "
           f"(seeds: {', '.join(f'{score:.3f}' for score in scores)})")
 
-# %% [markdown]
-# What the scores show, asserted on every seed, so that each reader's run checks the prose
-# below:
-
 # %%
+# What the scores show, asserted on every seed, so that each reader's run checks the prose below
 tanh_change = abs(mean_error["2012", "tanh"].mean() - mean_error["today", "tanh"].mean())
 relu_change = abs(mean_error["2012", "relu"].mean() - mean_error["today", "relu"].mean())
 print(f"2012 -> today: tanh's score moves by {tanh_change:.3f}, ReLU's by {relu_change:.3f}")
@@ -328,15 +311,17 @@ plt.tight_layout()
 # n=5,\ k=2,\ \alpha=10^{-4},\ \beta=0.75.$$
 # Five channels centred on $i$ is `depth_radius=2` in TensorFlow. Keras has no such layer;
 # `support.layers.LocalResponseNormalization` is ours, written with `keras.ops` so that it
-# runs on every Keras backend:
+# runs on every Keras backend. Its `call` pads the squared activations with `depth_radius`
+# zero channels on each side and adds $2r + 1$ shifted copies: each channel's sum over its
+# window.
 
 # %%
 show.source(course_layers.LocalResponseNormalization)
 
 # %% [markdown]
-# `call` pads the squared activations with `depth_radius` zero channels on each side and adds
-# $2r + 1$ shifted copies: each channel's sum over its window. One pixel with nine channels,
-# all 1 except one very large channel:
+# One pixel with nine channels, all 1 except one very large channel, against TensorFlow's
+# own LRN; then the paper's gain beside VGG's Table 3, where the same normalisation was
+# added to configuration A:
 
 # %%
 activations = np.ones((1, 1, 1, 9), dtype="float32")
@@ -348,27 +333,20 @@ np.testing.assert_allclose(ours, reference, rtol=1e-6)
 print("LRN output per channel:", np.round(ours, 3))
 neighbour_share = ours[3] / ours[0]
 print(f"the channels within 2 of the strong one keep {neighbour_share:.0%} of what the distant ones keep")
-
-# %% [markdown]
-# Our layer equals `tf.nn.local_response_normalization` (asserted). The strong channel
-# suppresses its four neighbours, which keep the share printed of what the distant channels
-# keep: a
-# competition between nearby feature maps, modelled on lateral inhibition in real neurons.
-# The paper credits it with `paper["lrn_gain"]`, 1.4 and 1.2 points of top-1 and top-5
-# error; VGG (Simonyan and Zisserman, 2015) measured it again and found nothing:
-
-# %%
 vgg_table3 = {"A": (29.6, 10.4), "A-LRN": (29.7, 10.5)}  # VGG paper, Table 3: top-1, top-5 val. error %
 lrn_effect = [round(with_lrn - without, 1) for without, with_lrn in zip(vgg_table3["A"], vgg_table3["A-LRN"])]
 print(f"adding LRN to VGG's configuration A changes top-1 and top-5 error by {lrn_effect} points")
 
 # %% [markdown]
-# A tenth of a point, within the noise of one run: in Table 3's words, LRN "does not improve"
+# Our layer equals `tf.nn.local_response_normalization` (asserted). The strong channel
+# suppresses its four neighbours, which keep the share printed of what the distant channels
+# keep: a competition between nearby feature maps, modelled on lateral inhibition in real
+# neurons. The paper credits it with `paper["lrn_gain"]`, 1.4 and 1.2 points of top-1 and
+# top-5 error; VGG (Simonyan and Zisserman, 2015) measured it again: a tenth of a point, within the noise of one run: in Table 3's words, LRN "does not improve"
 # configuration A, and it costs memory and time, so VGG dropped it. GoogLeNet (2014) still
 # used it; batch normalisation (Ioffe and Szegedy, 2015), which normalises each channel over
 # the batch and learns a scale and shift, replaced it in later networks.
-
-# %% [markdown]
+#
 # ### Overlapping pooling
 # AlexNet pools 3x3 windows with stride 2, so neighbouring windows overlap, where the usual
 # pooling (2x2, stride 2) tiles the map. On AlexNet's 55, 27 and 13-pixel maps:
@@ -391,8 +369,7 @@ print(f"each output sees 9 pixels instead of 4; {shared_pixels} of them ({shared
 # to their last row, which 2x2 windows skip. The paper reports (`paper["overlap_gain"]`) that
 # overlapping pooling lowered top-1 and top-5 error by 0.4 and 0.3 points, and overfitted
 # slightly less.
-
-# %% [markdown]
+#
 # ### Dropout
 # fc6 and fc7 are followed by dropout with rate 0.5 (Section 4.2): during training each unit
 # is zeroed with probability 0.5, so no unit can rely on another being there. On a tensor of
@@ -417,8 +394,7 @@ assert round(float(trained.mean()), 2) == 1.0
 # The paper scaled at test time instead: it trained with plain zeroing (mean 0.50) and
 # multiplied the outputs by 0.5 at test time. Both make the training and test means agree;
 # the inverted version leaves the deployed network untouched.
-
-# %% [markdown]
+#
 # ### Data augmentation
 # Section 4.1: training on random 224x224 crops of the 256x256 images and their horizontal
 # mirror images (plus a colour perturbation along the pixels' principal components). In Keras
@@ -439,20 +415,16 @@ padded = data.to_float_images(originals, pad_to=36)  # 4 pixels of room on each 
 pipeline = tf.data.Dataset.from_tensor_slices(padded).batch(8).map(lambda images: augment(images, training=True))
 augmented = next(iter(pipeline)).numpy()
 print(padded.shape, "->", augmented.shape)
+paper_factor = (256 - 224) ** 2 * 2  # offsets per axis, squared, times two for the mirror
+exact_factor = (256 - 224 + 1) ** 2 * 2  # there are 33 offsets per axis, 0 to 32
+print(f"(256 - 224)^2 x 2 = {paper_factor}; counting both ends, 33^2 x 2 = {exact_factor}")
 plots.show_images(np.concatenate([originals / 255.0, augmented[..., 0]]), labels=np.concatenate([labels, labels]),
                   class_names=data.FASHION_MNIST_CLASSES, ncols=8, title="top: originals; bottom: cropped and flipped")
 
 # %% [markdown]
 # Every epoch sees a shifted or mirrored version of each image, a new one each time. The
-# paper counts its crops and flips as a 2048-fold larger training set:
-
-# %%
-paper_factor = (256 - 224) ** 2 * 2  # offsets per axis, squared, times two for the mirror
-exact_factor = (256 - 224 + 1) ** 2 * 2  # there are 33 offsets per axis, 0 to 32
-print(f"(256 - 224)^2 x 2 = {paper_factor}; counting both ends, 33^2 x 2 = {exact_factor}")
-
-# %% [markdown]
-# The first is the paper's "factor of 2048" (Section 4.1); the second the number of distinct
+# paper counts its crops and flips as a 2048-fold larger training set: the first factor
+# printed is the paper's "factor of 2048" (Section 4.1); the second the number of distinct
 # crops and flips if both ends are counted. The
 # images are highly correlated, of course; at test time the paper averaged the predictions of
 # ten crops (four corners and the centre, and their mirror images).
@@ -566,12 +538,12 @@ assert math.isfinite(loss) and accuracy > 0.3  # chance is 10%
 
 # %% [markdown]
 # ## Timing AlexNet
-# The source posts timed AlexNet's forward and forward-backward passes with a TensorFlow 1 function,
-# `time_tensorflow_run`, copied from Google's `alexnet_benchmark.py`. `timing.benchmark`
-# does the same job the way a benchmark should: the batch is made on the device once, the
-# step is compiled, the warm-up steps (the first one compiles) are not timed, and the clock is
-# read after the device has finished. The mean ± sample standard deviation, images per second,
-# and the FLOP rate against the rate of one large matrix product on this device:
+# How fast is AlexNet here? `timing.benchmark` times a compiled step on a batch already on
+# the device, after warm-up steps (the first one compiles), and reads the clock only after
+# the device has finished. Notebook 06 teaches why each of these matters, takes apart the
+# source posts' timing statistics, and compares all of the course's networks. The forward
+# pass and the training step, per image, and their FLOP rate against the rate of one large
+# matrix product on this device:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -587,293 +559,17 @@ for result in (forward, train):
 print(f"measured: a training step takes {train['mean_s'] / forward['mean_s']:.1f} forward passes")
 
 # %% [markdown]
-# In arithmetic, a training step costs about three forward passes: the forward pass, then the
-# gradients with respect to the activations and to the weights, each about as many FLOPs as
-# the forward pass. That is how the training FLOPs (and the GFLOP/s above) are counted. The
-# measured ratio printed above need not be 3, because time is not arithmetic: the backward
-# convolutions may reach fewer FLOP/s than the forward ones, the step also writes the
-# gradients and updates 62 million weights and their momentum, and at this small batch the
-# dense layers' weights are read for few images. With a few steps on a shared CPU the ratio
-# also varies from run to run (see the deviations printed). The section "Where a training
-# step's time goes" below splits the step, from results files timed with more steps.
-#
-# Read the last column too: a network rarely reaches one large matrix product's rate, since
+# A training step has about three forward passes of arithmetic (the gradients with respect
+# to the activations and to the weights each cost about one forward pass); the measured
+# ratio printed need not be 3: the backward convolutions may reach fewer FLOP/s than the
+# forward ones, the step also updates 62 million weights and their momentum, and a few steps
+# on a shared CPU vary. Nor does a network usually reach the matrix product's rate:
 # pooling, LRN and memory traffic take time but do little arithmetic (on a shared CPU the
-# matmul itself may be timed while other work runs, and the share can then exceed 100%). On
-# a GPU the same cell runs the source posts' batch of 32.
+# product may be timed while other work runs, and the share printed can then exceed 100%;
+# notebook 06 reads the rates from results files for that reason). Notebook 06 splits the step and
+# shows, layer by layer, where the time goes. On a GPU the same cell runs the source posts'
+# batch of 32.
 #
-# Timing `model.predict_on_batch` instead times more than the network: Keras's per-call
-# machinery, and with a NumPy batch its copy to the device, as the source posts' `session.run` timed
-# fetching its results back to the host.
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-cost = timing.predict_on_batch_cost(alexnet, settings.batch_size, steps=settings.steps, warmup=settings.warmup)
-print(f"compiled step {cost['compiled_step_ms']:.1f} ms; predict_on_batch {cost['predict_on_batch_tensor_ms']:.1f} ms "
-      f"(tensor), {cost['predict_on_batch_numpy_ms']:.1f} ms (NumPy): {cost['numpy_over_compiled']:.2f} x")
-if settings.profile == "cpu":
-    assert 0.5 < cost["numpy_over_compiled"] < 3
-
-# %% [markdown]
-# On a CPU the NumPy batch never leaves main memory: the gap printed above is Keras's
-# per-call work and its own predict function (compiled differently from our XLA step), and
-# it stays small (asserted under 3 times on the CPU settings). On a GPU every call also
-# copies the batch over PCIe; the GPU results files below record that cost.
-
-# %% [markdown]
-# ### The source posts' statistics, and why they were wrong
-# The function, as Google wrote it (`num_steps_burn_in = 10`, `num_batches = 100`):
-# ```python
-# for i in xrange(FLAGS.num_batches + num_steps_burn_in):
-#     start_time = time.time()
-#     _ = session.run(target)
-#     duration = time.time() - start_time
-#     if i >= num_steps_burn_in:
-#         if not i % 10:
-#             print('%s: step %d, duration = %.3f' % (datetime.now(), i - num_steps_burn_in, duration))
-#         total_duration += duration
-#         total_duration_squared += duration * duration
-# mn = total_duration / FLAGS.num_batches
-# vr = total_duration_squared / FLAGS.num_batches - mn * mn
-# sd = math.sqrt(vr)
-# ```
-# `timing.seeds_statistics` computes `mn` and `sd` this way (its name is the course's
-# older one for the source posts). First problem: `sd` is the
-# *population* deviation (divided by $n$), not the sample deviation (by $n-1$), so it is
-# smaller by $\sqrt{(n-1)/n}$. On our own forward step times:
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-times_s = forward["times_s"]
-count = len(times_s)
-posts_mean, posts_sd = timing.seeds_statistics(times_s)
-ours = timing.summarise_times(times_s)
-print(f"{count} steps: mean {1e3 * ours['mean_s']:.2f} ms; sample sd {1e3 * ours['std_s']:.3f} ms, "
-      f"the source posts' sd {1e3 * posts_sd:.3f} ms (ratio {posts_sd / ours['std_s']:.3f})")
-assert math.isclose(posts_mean, ours["mean_s"], rel_tol=1e-9)  # two implementations agree
-assert math.isclose(posts_sd, ours["std_s"] * math.sqrt((count - 1) / count), rel_tol=1e-6)
-print(f"the ratio for the source posts' 100 steps: {math.sqrt(99 / 100):.3f}")
-
-# %% [markdown]
-# The ratio is $\sqrt{(n-1)/n}$ (asserted), printed for the source posts' 100 steps: a bigger
-# difference for our few.
-# The second problem bites only in some conditions. `total_duration_squared / n - mn * mn`
-# subtracts two nearly equal numbers; what is left is the variance only if enough digits
-# survive, which fails when the mean is large against the spread (or the sums are float32). Adding a
-# constant to every time changes no deviation, but it shows how many digits there are to
-# lose (times since 1970, as `time.time()` returns them, are about 1.7e9 seconds):
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-population_sd = ours["std_s"] * math.sqrt((count - 1) / count)
-for shift in (0.0, 1e3, 1e5, 1e7, 1.7e9):
-    shifted = [time_s + shift for time_s in times_s]
-    one_pass = timing.seeds_statistics(shifted)[1]
-    two_pass = timing.summarise_times(shifted)["std_s"] * math.sqrt((count - 1) / count)
-    print(f"times + {shift:7.1e} s: one-pass sd {1e3 * one_pass:12.4f} ms   two-pass sd {1e3 * two_pass:8.4f} ms")
-assert not math.isclose(one_pass, population_sd, rel_tol=0.5)  # NaN, 0 or garbage
-assert math.isclose(two_pass, population_sd, rel_tol=1e-2)
-
-# %% [markdown]
-# The two-pass deviation (`timing.summarise_times`: first the mean, then the squared
-# differences from it) stays right; the one-pass formula degrades as the mean grows against
-# the spread and, at the last shift, returns garbage, zero, or NaN from the root of a negative
-# number. With float32 accumulators it fails far sooner.
-#
-# Third problem: copies of the function moved lines. One of the source posts printed a mean of
-# 1.57 s beside step times of about 14 s, about a ninth of them. Indenting the two `+=` lines one level deeper, under
-# the `if not i % 10:` print block, gives exactly that kind of number. A **simulation**, with
-# synthetic step times of about 15.7 s (not a measurement):
-
-# %%
-def copied_time_tensorflow_run(durations, num_steps_burn_in=10, num_batches=100):
-    """The source posts' loop with the `+=` lines inside the print block; returns (mn, sd)."""
-    total_duration = total_duration_squared = 0.0
-    for i, duration in enumerate(durations):
-        if i >= num_steps_burn_in:
-            if not i % 10:
-                total_duration += duration  # only every tenth step is summed ...
-                total_duration_squared += duration * duration
-    mn = total_duration / num_batches  # ... but the sum is divided by all 100
-    return mn, math.sqrt(total_duration_squared / num_batches - mn * mn)
-
-
-synthetic_durations = np.random.default_rng(0).normal(15.7, 0.1, size=110)  # SIMULATED step times, s
-mn, sd = copied_time_tensorflow_run(synthetic_durations)
-print(f"simulated steps of {synthetic_durations.mean():.1f} s: "
-      f"the copied code prints {mn:.2f} +/- {sd:.2f} sec / batch "
-      f"(the deviation is {sd / synthetic_durations.mean():.0%} of the step time)")
-
-# %% [markdown]
-# Ten steps summed, divided by 100: a mean of a tenth of the step time, the post's kind of
-# figure, and a "deviation" of a large share of the step time (printed) from steps that
-# barely vary. A published fix of a
-# related bug: soumith/convnet-benchmarks pull request #115, "fixed TensorFlow code that
-# underestimated time and overestimated variability", where `if i > num_steps_burn_in`
-# skipped one step but still divided by 100. Simulated with constant 70 ms steps:
-
-# %%
-def off_by_one_time_tensorflow_run(durations, num_steps_burn_in=10, num_batches=100):
-    """`i > num_steps_burn_in` instead of `>=`: sums 99 steps, divides by 100; returns (mn, sd)."""
-    counted = [duration for i, duration in enumerate(durations) if i > num_steps_burn_in]
-    mn = sum(counted) / num_batches
-    return mn, math.sqrt(sum(d * d for d in counted) / num_batches - mn * mn)
-
-
-mn, sd = off_by_one_time_tensorflow_run([0.070] * 110)  # SIMULATED: every step exactly 70 ms
-print(f"constant 70 ms steps: {1e3 * mn:.1f} +/- {1e3 * sd:.1f} ms / batch")
-
-# %% [markdown]
-# One step missing turns perfectly steady 70 ms steps into the figure printed: 1% too fast,
-# and a spread that does not exist. Last, `time.time()` around `session.run`
-# timed fetching the results to the host: the whole pool5 tensor after every forward step.
-# The network Google's file timed (and the source posts copied) is not quite AlexNet: 64-192-384-256-
-# 256 filters, convolutions only (no fc6-fc8), 224x224 inputs with SAME padding first, and no
-# LRN in the first version, whose docstring gave the timings below (later versions added LRN
-# and kept the docstring). Built here to count it:
-
-# %%
-def google_benchmark_network(image_size=224):
-    """The convolutional part timed by Google's alexnet_benchmark.py (first version, no LRN)."""
-    x = inputs = keras.Input((image_size, image_size, 3), name="image")
-    layers = ((1, 64, 11, 4), (2, 192, 5, 1), (3, 384, 3, 1), (4, 256, 3, 1), (5, 256, 3, 1))
-    for index, filters, kernel, strides in layers:  # SAME padding throughout, as in the file
-        x = keras.layers.Conv2D(filters, kernel, strides=strides, padding="same", activation="relu",
-                                name=f"conv{index}")(x)
-        if index in (1, 2, 5):
-            x = keras.layers.MaxPooling2D(3, strides=2, name=f"pool{index}")(x)
-    return keras.Model(inputs, x, name="benchmark_alexnet")
-
-
-benchmark_table = counting.layer_table(google_benchmark_network())
-benchmark_flops = counting.totals(benchmark_table)["flops"]
-pool5_megabytes = 128 * benchmark_table[-1]["activation_bytes"] / 1e6  # fetched per step of 128 images
-print(f"{benchmark_flops / 1e9:.2f} GFLOPs per image ({benchmark_flops / total['flops']:.0%} of our AlexNet's); "
-      f"pool5 of a batch of 128: {pool5_megabytes:.1f} MB copied to the host per forward step")
-
-# %% [markdown]
-# A little over half of our AlexNet's arithmetic (the share is printed), and the megabytes
-# printed copied to the host after every timed forward step. The file's docstring gives its
-# timings for a batch of **128** (not the source posts' 32). Its "Forward-backward" rows time
-# the forward pass and the gradients, with no update: what the course calls a `gradients`
-# step, not a training step. As data, converted per image:
-
-# %%
-benchmark_published = [  # github.com/tensorflow/models tutorials/image/alexnet/alexnet_benchmark.py, docstring
-    ("Tesla K40c", "forward", 145, 1.5), ("Titan X", "forward", 70, 0.1),
-    ("Tesla K40c", "gradients", 480, 48), ("Titan X", "gradients", 244, 30)]  # ms per batch of 128, +/- ms
-published_rows = []  # "gradients": the file's forward-backward rows, no update
-for gpu, mode, ms_per_batch, spread in benchmark_published:
-    images_per_s = 128 / (ms_per_batch / 1e3)
-    tflops = benchmark_flops * (1 if mode == "forward" else 3) * images_per_s / 1e12
-    published_rows.append({"label": f"{gpu} · TF1 benchmark network · batch 128", "mode": mode,
-                           "images_per_s": images_per_s})
-    print(f"{gpu:<10} {mode:<9} {ms_per_batch:>3} +/- {spread:>4} ms/batch = {ms_per_batch / 128:.2f} ms/image, "
-          f"{images_per_s:6.0f} images/s, {tflops:.1f} TFLOP/s")
-
-# %% [markdown]
-# The second line: a Titan X ran the benchmark's network forward at the images per second
-# printed. Per image, not per batch, is the only fair comparison across batch sizes, and
-# even then the networks differ in FLOPs (computed above).
-#
-# ### Results files and the GPU
-# GPU figures are not measured in this notebook: CI has no GPU. They are measured by
-# `python -m support.bench` on a GPU machine and stored, with their provenance (device,
-# versions, date, command), in `course/results/`. Every record is validated here, and each
-# file's AlexNet rows must describe this notebook's model (`results.check_flops` raises
-# otherwise): the same parameters as Keras counts, the same input shape, the same FLOPs per
-# image. A file measured on an older version of the model is refused:
-
-# %%
-records = results.load_results("bench")
-for record in records:
-    results.validate_bench_record(record)
-    if any(row["model"] == "alexnet" for row in record["results"]):
-        results.check_flops(record, alexnet)
-gpu_records = [record for record in records if results.is_gpu(record)]
-print(f"{len(records)} results files, all valid, their AlexNet rows of this notebook's model")
-
-# %% [markdown]
-# The table and the chart (images per second, log scale) put the stored results, this
-# notebook's own run, and the published TF1 figures side by side. The set of files grows as
-# results are added, so the output of this cell is not compared in CI.
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-print(results.bench_table(records, models=["alexnet"]))
-if not gpu_records:
-    print("No GPU figures have been measured yet: they will come from `python -m support.bench` "
-          "on a GPU machine, written to course/results/ with their provenance.")
-this_run = [{"label": f"this notebook · {settings.profile.upper()} · batch {result['batch_size']}",
-             "mode": result["mode"], "images_per_s": result["images_per_s"], "color": "tab:green"}
-            for result in (forward, train)]
-results.plot_bench(records, "alexnet", quantity="images_per_s", extra_rows=this_run + published_rows,
-                   modes=["forward", "gradients", "train"])
-
-# %% [markdown]
-# Blue bars are files measured on a CPU, orange on a GPU, green this notebook's run, grey the
-# published TF1 figures: their forward-backward rows sit in the `gradients` panel, since they
-# made no update.
-#
-# ### Does the harness add time of its own?
-# A harness that wraps the step in extra work would time itself. So the bench command checks
-# it in every run: on one model (VGG16 when it is in the run) it alternates rounds of the
-# harness's step with rounds of `timing.bare_step`, the same step written as plainly as the
-# backend allows (`jax.jit` of `model.stateless_call` and SGD with momentum written out, or a
-# `tf.function` with a `GradientTape`), on the same batch. The ratio of their medians should
-# be 1:
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-table, checks = results.harness_table(records)
-print(table)
-assert checks, "no results file has a harness check: run python -m support.bench"
-for record, check in checks:  # on a GPU the course's bar is 10%; a shared 2-core CPU is noisier
-    assert check["harness_over_bare"] <= (1.10 if results.is_gpu(record) else 1.25), check
-
-# %% [markdown]
-# ### Where a training step's time goes
-# `--modes forward gradients train` also times the forward and backward pass without the
-# update. Backward is then gradients minus forward, the update train minus gradients (median
-# times). The rule of thumb says backward costs two forwards, because it computes two
-# gradients (with respect to the activations and to the weights), each with about the
-# arithmetic of the forward pass. The update is SGD with momentum: it reads and writes every
-# weight and its velocity, which costs memory traffic, not arithmetic. The update is the small
-# difference of two measured times, so it is printed with its standard error. From the files:
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-for record, model, parts in results.step_breakdowns(records, ["alexnet", "vgg_D"]):
-    backward_forwards = parts["backward_ms"] / parts["forward_ms"]
-    update_share = parts["update_ms"] / parts["train_ms"]
-    error_share = parts["update_error_ms"] / parts["train_ms"]
-    print(f"{results.short_device(record):<28} {record['provenance']['backend']:<10} {model:<8} "
-          f"forward {parts['forward_ms']:8.1f} ms, backward {backward_forwards:.1f} forwards, "
-          f"update {update_share:5.1%} ± {error_share:.1%} of the step")
-    if not results.is_gpu(record):
-        assert 2 <= backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
-vgg16_weights = next(row["params"] for record in records for row in record["results"] if row["model"] == "vgg_D")
-print(f"VGG16 has {vgg16_weights / 1e6:.0f} million weights")
-assert round(vgg16_weights / 1e6) == 138  # the VGG paper, Table 2: 138 million for configuration D
-results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
-
-# %% [markdown]
-# On the course's 2-core CPU (every CPU file is asserted to show this): backward costs two to
-# five forwards, more than the FLOP count's two (the backward convolutions reach fewer
-# FLOP/s than the forward ones), and the update stays under 15% of the step: arithmetic
-# dominates, even for the 138 million weights of VGG16. The standard errors printed beside
-# it show how roughly so small a share is measured on a shared CPU. A difference of two
-# measured times can even come out negative: the gradients step and the training step are
-# two programs that XLA compiles separately, and the gradients step pays for summing every
-# gradient (so that none is skipped) while the training step fuses the update into the
-# backward pass. In the chart such an update is drawn as zero and the bar still ends at 1
-# (forward and backward then divide the gradients step); its label gives the measured share.
-# Each label gives the model, the backend, the training step's median time and the update's
-# share; the device is named under the axis. A GPU does arithmetic far faster than it moves
-# memory; where GPU files are present, the chart shows them too: compare the update's share
-# there.
-
-# %% [markdown]
 # ## Errata of the source posts' code
 # The course's authors found three mistakes in the code of the source posts. Each is
 # reproduced below in miniature in TensorFlow 2, next to the fix.
@@ -895,24 +591,21 @@ print("source posts:", [tuple(gradient.shape) for gradient in posts_gradients])
 print("fixed:       ", [tuple(gradient.shape) for gradient in fixed_gradients])
 assert posts_gradients[1].shape == (4, 16, 16, 8) and fixed_gradients[1].shape == (8,)
 np.testing.assert_allclose(tf.reduce_sum(posts_gradients[1], axis=(0, 1, 2)), fixed_gradients[1], rtol=1e-4)
+conv_rows = [row for row in by_name.values() if row["type"] == "Conv2D"]  # AlexNet's five convolutions
+activation_megabytes = 32 * sum(row["activation_bytes"] for row in conv_rows) / 1e6
+bias_kilobytes = 4 * sum(row["output_shape"][-1] for row in conv_rows) / 1e3
+print(f"AlexNet, batch 32, per step: {activation_megabytes:.0f} MB of activation gradients fetched instead "
+      f"of {bias_kilobytes:.1f} kB of bias gradients")
 
 # %% [markdown]
 # The source posts' list asks for a gradient shaped like the activations (N×H×W×C); the gradient of
 # the variable `biases` (C values, the activation gradient summed over N, H and W, asserted)
 # is never computed, so no optimizer could have trained the biases, and the timed step
-# skipped that reduction. And `session.run` fetched those tensors to the host on every step.
-# In the network the source posts timed, at their batch of 32:
-
-# %%
-conv_rows = [row for row in benchmark_table if row["type"] == "Conv2D"]
-activation_megabytes = 32 * sum(row["activation_bytes"] for row in conv_rows) / 1e6
-bias_kilobytes = 4 * sum(row["output_shape"][-1] for row in conv_rows) / 1e3
-print(f"per step: {activation_megabytes:.0f} MB of activation gradients fetched instead of "
-      f"{bias_kilobytes:.1f} kB of bias gradients")
-
-# %% [markdown]
-# Megabytes instead of kilobytes copied to the host per timed step: the forward-backward
-# figures included that copy, whose share of the time the post never measured.
+# skipped that reduction. And `session.run` fetched those tensors to the host on every
+# step: in AlexNet's five convolutions at the source posts' batch of 32, megabytes instead of
+# kilobytes (printed; the network the posts timed, notebook 06, is a little smaller). The
+# forward-backward figures included that copy, whose share of the time the post never
+# measured.
 #
 # **(b) ReLU applied to the 1000-way logits.** The source posts' last dense layer kept the ReLU of
 # the hidden layers. $\mathrm{relu}(z) \ge z$: a clipped logit can only be raised, never
@@ -962,8 +655,7 @@ assert spread < 1e-3 and ratio < 1e-2
 # With two softmaxes in a row the ten outputs are uniform to within a thousandth, and the
 # gradient reaching the network is more than a hundred times smaller (both asserted): the
 # network barely trains. The fix: replace fc8 by a 10-way dense layer with one softmax.
-
-# %% [markdown]
+#
 # ## Summary
 # * AlexNet on one device has 62,378,344 parameters (Keras's count); the paper's two-GPU
 #   network, with grouped convolutions, has the "60 million" the paper gives. Nearly all sit in the three dense layers, while the convolutions do
@@ -976,8 +668,9 @@ assert spread < 1e-3 and ratio < 1e-2
 #   can sit in the `tf.data` pipeline or inside the model, each with its trade-off.
 # * The two-GPU split is a grouped convolution (about a third fewer FLOPs); today's
 #   multi-GPU training is data parallelism, `MirroredStrategy`.
-# * Time compiled steps after warm-up, synchronised, with a two-pass sample deviation; read
-#   others' figures per image and per FLOP, and check how they were computed.
+# * AlexNet's training step measures more than its three forward passes of arithmetic, at
+#   a share of the matrix-product rate; notebook 06 teaches timing and compares the course's
+#   networks.
 #
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None`
@@ -1032,17 +725,6 @@ exercises.check(answer, by_name["conv4"]["flops"] - grouped["conv4"]["flops"])
 #    *A correct answer shows* the four epoch times, the verdict, the backend
 #    (`keras.backend.backend()`), and `jit_compile` of both models; on the JAX backend it
 #    should report whether the `Random*` layers made Keras turn compilation off.
-# 5. (Open.) On a GPU (Colab), run the timing cells with `CNN_COURSE_PROFILE=gpu` and compare
-#    your images per second with the Titan X's, per image and per FLOP.
-#
-#    *Criterion:* per image is images per second at each one's batch; per FLOP is images per
-#    second times FLOPs per image (`total["flops"]` for our AlexNet, `benchmark_flops` for
-#    the network Google timed), forward with forward, and our `gradients` step (the bench
-#    command's `--modes gradients`) with their forward-backward rows.
-#
-#    *A correct answer shows* your GPU's name, both rates for both modes beside the Titan X's,
-#    and says which comparison favours which GPU: the two networks differ in FLOPs, so the
-#    two comparisons can disagree.
 #
 # ## References
 # * Krizhevsky, A., Sutskever, I., and Hinton, G. E. (2012). ImageNet classification with
@@ -1060,5 +742,4 @@ exercises.check(answer, by_name["conv4"]["flops"] - grouped["conv4"]["flops"])
 # * Xiao, H., Rasul, K., and Vollgraf, R. (2017). Fashion-MNIST: a novel image dataset for
 #   benchmarking machine learning algorithms. arXiv:1708.07747.
 # * Software cited: TensorFlow's `alexnet_benchmark.py` (github.com/tensorflow/models,
-#   `tutorials/image/alexnet/`); soumith/convnet-benchmarks, pull request #115; Keras's
-#   preprocessing layers guide (keras.io).
+#   `tutorials/image/alexnet/`); Keras's preprocessing layers guide (keras.io).
