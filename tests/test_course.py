@@ -50,3 +50,17 @@ def test_every_notebook_starts_with_the_course_first_cell(source):
         f"{source.name}'s first code cell is not support.colab.FIRST_CELL: paste that text "
         f"(print(support.colab.FIRST_CELL)) as its first code cell"
     )
+
+
+def test_notebook_02_fits_a_lecture():
+    """Issue 23: notebook 02 keeps AlexNet's lessons in fewer than 60 cells (timing moved to 06)."""
+    cells = jupytext.read(COURSE / "02_alexnet.py").cells
+    assert len(cells) < 60, f"02_alexnet has {len(cells)} cells; move material out (timing lives in 06)"
+
+
+def test_notebook_01_does_not_time_before_timing_is_taught():
+    """Issue 19, item 9: the timing harness and the results files are taught in notebook 06."""
+    code = "\n".join(cell.source for cell in jupytext.read(COURSE / "01_lenet_history.py").cells
+                     if cell.cell_type == "code")
+    for name in ("timing.", "results.", "import timing", "import results"):
+        assert name not in code, f"01_lenet_history uses {name!r}: timing is taught in 06_measuring"
