@@ -792,7 +792,8 @@ print("mixed precision measured on a GPU:", mixed_gpu or "none yet: `python -m s
 # * The source posts' benchmark used the population deviation in a one-pass formula, and
 #   copies of it summed a tenth of the steps: check how a published figure was computed.
 # * Results files carry their provenance; the harness is checked against a bare step; a
-#   training step measures more than three forward passes on this CPU, its update little.
+#   training step of AlexNet or VGG16 measures more than three forward passes on this CPU,
+#   its update little.
 # * Per image, VGG D costs many AlexNets in FLOPs and GoogLeNet a small fraction of VGG D,
 #   at similar error: FLOPs and parameters are different costs, and neither predicts the
 #   error.
