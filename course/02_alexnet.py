@@ -668,9 +668,9 @@ assert spread < 1e-3 and ratio < 1e-2
 #   can sit in the `tf.data` pipeline or inside the model, each with its trade-off.
 # * The two-GPU split is a grouped convolution (about a third fewer FLOPs); today's
 #   multi-GPU training is data parallelism, `MirroredStrategy`.
-# * AlexNet's training step measures more than its three forward passes of arithmetic, at
-#   a share of the matrix-product rate; notebook 06 teaches timing and compares the course's
-#   networks.
+# * AlexNet's training step has three forward passes of arithmetic but measures more on a
+#   CPU (the ratio printed, and the results files of notebook 06); notebook 06 teaches
+#   timing and compares the course's networks.
 #
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None`
