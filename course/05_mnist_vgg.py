@@ -207,12 +207,13 @@ for model in (models.lenet5(), models.mnist_vgg("small"), models.mnist_vgg("full
 # ## The seed's failure, reproduced
 # The seed's network, as described in the issue: 16 convolutions with poolings after
 # convolutions 2, 4 and 12, LRN (notebook 02) after each pooling, every weight drawn from
-# $N(0, 1)$, and Adam (Kingma and Ba, 2015). The issue gives neither its channel widths nor
-# its head nor its learning rate. Here: VGG16's widths in the order of its layers, divided by
-# `seed_width_divisor` (16 on a CPU: 4 to 32 channels; 4 on a GPU), and VGG's head: two
-# dense layers of 4096 units (divided the same way) and the output layer; and Adam at 0.01, ten times Keras's default, as our stand-in for the seed's
-# unknown rate. The loss is computed from logits, as TensorFlow's
-# `softmax_cross_entropy_with_logits` did in 2016: a softmax output would cap it near 16.
+# $N(0, 1)$, and Adam (Kingma and Ba, 2015). That description gives neither its channel
+# widths nor its head nor its learning rate. Here: VGG16's widths in the order of its layers,
+# divided by `seed_width_divisor` (16 on a CPU: 4 to 32 channels; 4 on a GPU); VGG's head, two
+# dense layers of 4096 units (divided the same way) and the output layer; and Adam at 0.01,
+# ten times Keras's default, as our stand-in for the unknown rate. The loss is computed from
+# logits, as with TensorFlow's `tf.nn.softmax_cross_entropy_with_logits`: Keras's loss on a
+# softmax output clips probabilities at $10^{-7}$, which would cap it at $-\ln 10^{-7} \approx 16$.
 
 # %%
 SEED_LAYOUT = [64, 64, "M", 128, 128, "M", 256, 256, 256, 512, 512, 512, 512, 512, "M", 512, 512, 512, 512]
@@ -327,8 +328,8 @@ class ChunkCounter(keras.callbacks.Callback):
 
 # %% [markdown]
 # Each variant is compiled once; for every seed it gets that seed's initial weights and the
-# optimizer's fresh state back, so Keras traces its training step once per variant (tracing
-# costs more than the 60 updates on a CPU).
+# optimizer's fresh state back, so Keras traces its training step (builds its graph, seconds
+# on a CPU) once per variant rather than once per run.
 
 # %%
 def run_seed_variant(options, learning_rate):
