@@ -537,16 +537,18 @@ plots.show_images(mnist_test_x[errors[:16]], labels=mnist_test_y[errors[:16]],
 # %% [markdown]
 # ## Inside the network
 # The first layer's 16 (64 on a GPU) filters are 3x3 kernels on the grey image; each feature
-# map shows where in a digit its filter responds (after batch normalisation and ReLU).
+# map shows where in a digit its filter responds (after batch normalisation and ReLU). The
+# filters share one colour scale (white is 0); each map is scaled to its own range.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 kernels = keras.ops.convert_to_numpy(model.get_layer("block1_conv1").kernel)[:, :, 0, :16]  # (3, 3, 16)
 extractor = keras.Model(model.input, model.get_layer("block1_relu1").output)
 feature_maps = keras.ops.convert_to_numpy(extractor(test_images[:1]))[0, :, :, :16]
+limit = np.abs(kernels).max()  # one colour scale for all filters, white at 0
 figure, axes = plt.subplots(2, 16, figsize=(13, 2.2), layout="constrained")
 for index in range(16):
-    axes[0, index].imshow(kernels[:, :, index], cmap="RdBu_r")
+    axes[0, index].imshow(kernels[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
     axes[1, index].imshow(feature_maps[:, :, index], cmap="gray")
 for axis in axes.flat:
     axis.set_axis_off()
