@@ -38,9 +38,9 @@
 # **Prerequisites.** Notebook 01 (LeNet-5, output sizes, receptive fields, counting), 02
 # (LRN, augmentation) and 03 (VGG, its builder and config tables, initialisation).
 #
-# **Run time.** About 4 to 5 minutes on the course's 2-core CPU machine with the CPU
-# settings below (measured under nbval, the machine shared with other jobs), 2 of them for
-# the training run; the GPU settings have not been run yet, so their time is not known. Everything runs offline; only the ImageNet cell needs internet (Colab).
+# **Run time.** 4 to 6 minutes on the course's 2-core CPU machine with the CPU settings
+# below (measured under nbval while the machine was shared with other jobs), 2 to 3 of them
+# for the training run; the GPU settings have not been run yet, so their time is not known. Everything runs offline; only the ImageNet cell needs internet (Colab).
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
