@@ -2,14 +2,16 @@
 
 The course's training run, measured once per machine and stored in ``course/results/``:
 a VGG with batch normalisation and global average pooling (``support.models.mnist_vgg``),
-random shifts of up to 2 pixels done in the NumPy input pipeline, AdamW with a cosine
+random shifts of up to 2 pixels (and, with ``--rotation`` and ``--zoom``, small random
+rotations and zooms) done in the NumPy input pipeline, AdamW with a cosine
 learning-rate decay, a seeded validation split for the curves, and the test set scored once
 at the end. On an H100 (JAX backend)::
 
-    KERAS_BACKEND=jax python -m support.train --size full --epochs 15 --out course/results
+    KERAS_BACKEND=jax python -m support.train --size full --epochs 15 --rotation 10 --zoom 0.1 --out course/results
 
 On a CPU, ``--size small --epochs 3``; ``--quick`` is a smoke test of under a minute on
-20,000 images, written under ``course/results/quick/``. Notebook 05 (VGG on MNIST) will run it at its CPU settings.
+20,000 images, written under ``course/results/quick/``. Notebook 05 (VGG on MNIST) runs
+:func:`train_mnist_vgg` at its CPU settings (small, 3 epochs, ``rotation=10, zoom=0.1``).
 The shifts are not Keras ``Random*`` layers: inside the model they make Keras drop
 ``jit_compile`` on JAX, and an epoch goes from about a second to minutes (GPU README).
 """
@@ -25,8 +27,8 @@ import numpy as np
 from support import data, models, results, timing
 
 DEFAULTS = {"size": "small", "epochs": 3, "batch_size": 128, "validation_size": 5000,
-            "learning_rate": 2e-3, "weight_decay": 0.05, "shift": 2, "seed": 0,
-            "limit_train": None, "limit_test": None}
+            "learning_rate": 2e-3, "weight_decay": 0.05, "shift": 2, "rotation": 0.0, "zoom": 0.0,
+            "seed": 0, "limit_train": None, "limit_test": None}
 # --quick: 625 updates of 32 images. Fewer updates are not enough for batch norm: its moving
 # averages (momentum 0.99) still hold 0.99^n of their initial variance 1 after n updates, far
 # above the first layer's real variance, and the model predicts one class at test time
@@ -59,20 +61,74 @@ def random_shift(images, shift, rng):
     return padded[np.arange(count)[:, None, None], rows[:, :, None], columns[:, None, :]]
 
 
+def rotate_zoom(images, angles, scales):
+    """Rotate each image about its centre by its angle and scale it by its factor (bilinear).
+
+    Output pixel ``p`` takes the input at ``c + R(-angle) (p - c) / scale`` (``c`` the centre),
+    interpolated bilinearly; pixels that come from outside the image are 0. Positive angles
+    turn the image clockwise as displayed (row 0 at the top); a scale above 1 zooms in.
+    The NumPy counterpart of ``keras.ops.image.affine_transform`` with bilinear interpolation
+    and a constant fill of 0 (the tests compare them).
+
+    Args:
+        images: float array (N, H, W, C). angles: N angles in degrees. scales: N factors > 0.
+
+    Returns:
+        float32 array of the same shape.
+    """
+    count, height, width = images.shape[:3]
+    angles, scales = np.deg2rad(np.asarray(angles, float)), np.asarray(scales, float)
+    if angles.shape != (count,) or scales.shape != (count,) or not np.all(scales > 0):
+        raise ValueError(f"angles {angles.shape} and scales {scales.shape}: give one per image "
+                         f"({count}), and scales > 0.")
+    centre_row, centre_column = (height - 1) / 2, (width - 1) / 2
+    rows, columns = np.meshgrid(np.arange(height) - centre_row, np.arange(width) - centre_column, indexing="ij")
+    cosine = (np.cos(angles) / scales)[:, None, None]
+    sine = (np.sin(angles) / scales)[:, None, None]
+    source_rows = cosine * rows - sine * columns + centre_row          # (N, H, W)
+    source_columns = sine * rows + cosine * columns + centre_column
+    top, left = np.floor(source_rows).astype(int), np.floor(source_columns).astype(int)
+    result = np.zeros(images.shape, np.float32)
+    index = np.arange(count)[:, None, None]
+    for row, column in ((top, left), (top, left + 1), (top + 1, left), (top + 1, left + 1)):
+        weight = (1 - np.abs(source_rows - row)) * (1 - np.abs(source_columns - column))
+        inside = (row >= 0) & (row < height) & (column >= 0) & (column < width)
+        values = images[index, np.clip(row, 0, height - 1), np.clip(column, 0, width - 1)]
+        result += (weight * inside)[..., None] * values
+    return result
+
+
+def random_rotate_zoom(images, rotation, zoom, rng):
+    """Rotate each image by a uniform angle in [-rotation, rotation] degrees and zoom it by a
+    uniform factor in [1 - zoom, 1 + zoom] (:func:`rotate_zoom`); ``images`` itself if both are 0.
+    """
+    if rotation < 0 or not 0 <= zoom < 1:
+        raise ValueError(f"rotation={rotation!r}, zoom={zoom!r}: use rotation >= 0 degrees and "
+                         "0 <= zoom < 1 (e.g. rotation=10, zoom=0.1).")
+    if rotation == 0 and zoom == 0:
+        return images
+    count = len(images)
+    return rotate_zoom(images, rng.uniform(-rotation, rotation, count), rng.uniform(1 - zoom, 1 + zoom, count))
+
+
 class ShiftedBatches(keras.utils.PyDataset):
     """Batches of float images and labels, reshuffled every epoch, each image randomly shifted.
 
     Args:
         images: uint8 array (N, H, W); scaled to [0, 1] batch by batch.
         labels: N integer labels. batch_size: examples per batch (the last batch may be smaller).
-        shift: largest shift in pixels (0: none). seed: seed of the order and of the shifts;
+        shift: largest shift in pixels (0: none). rotation, zoom: largest rotation in degrees
+            and zoom factor's deviation from 1 (:func:`random_rotate_zoom`; 0: none), applied
+            before the shift. seed: seed of the order and of the shifts;
             batch ``i`` of epoch ``e`` uses the generator ``default_rng([seed, e, i])``, so the
             batches do not depend on the order in which Keras asks for them.
     """
 
-    def __init__(self, images, labels, batch_size, shift=0, seed=0, **kwargs):
+    def __init__(self, images, labels, batch_size, shift=0, seed=0, rotation=0.0, zoom=0.0, **kwargs):
         super().__init__(**kwargs)
         timing.check_positive_integer("batch_size", batch_size)
+        random_rotate_zoom(np.zeros((0, 2, 2, 1)), rotation, zoom, np.random.default_rng(0))  # checks them
+        self.rotation, self.zoom = rotation, zoom
         self.images, self.labels = images, np.asarray(labels, dtype=np.int32)
         self.batch_size, self.shift, self.seed = batch_size, shift, seed
         self.epoch = 0
@@ -85,6 +141,7 @@ class ShiftedBatches(keras.utils.PyDataset):
         chosen = self.order[index * self.batch_size:(index + 1) * self.batch_size]
         images = data.to_float_images(self.images[chosen])
         rng = np.random.default_rng([self.seed, self.epoch, index])
+        images = random_rotate_zoom(images, self.rotation, self.zoom, rng)
         return random_shift(images, self.shift, rng), self.labels[chosen]
 
     def on_epoch_end(self):
@@ -143,8 +200,8 @@ def compile_mnist_vgg(size, steps, learning_rate, weight_decay):
 
 
 def train_mnist_vgg(size="small", epochs=3, batch_size=128, validation_size=5000,
-                    learning_rate=2e-3, weight_decay=0.05, shift=2, seed=0, limit_train=None,
-                    limit_test=None, verbose=0):
+                    learning_rate=2e-3, weight_decay=0.05, shift=2, rotation=0.0, zoom=0.0, seed=0,
+                    limit_train=None, limit_test=None, verbose=0, return_model=False):
     """Train the MNIST VGG, score the test set once, and return the run's record.
 
     Args:
@@ -152,24 +209,25 @@ def train_mnist_vgg(size="small", epochs=3, batch_size=128, validation_size=5000
         epochs, batch_size: of ``model.fit``. validation_size: images held out for the curves.
         learning_rate: AdamW's initial rate, decayed to 0 by a cosine over all the updates.
         weight_decay: AdamW's decoupled weight decay. shift: largest random shift in pixels.
+        rotation, zoom: largest random rotation (degrees) and zoom (:func:`random_rotate_zoom`).
         seed: seed of the split, the initial weights, the order and the shifts.
         limit_train, limit_test: use only this many training / test images (None: all).
-        verbose: passed to ``fit``.
+        verbose: passed to ``fit``. return_model: also return the trained model.
 
     Returns:
         dict with ``schema, provenance, settings, model, params, epochs, curves`` (loss,
         accuracy, val_loss, val_accuracy per epoch), ``epoch_seconds``, ``train_seconds``
         (wall clock of ``fit``), ``train_examples``, ``test_examples``, ``test_loss``,
-        ``test_accuracy``.
+        ``test_accuracy``; with ``return_model``, the pair ``(record, model)``.
     """
     settings = {"size": size, "epochs": epochs, "batch_size": batch_size,
                 "validation_size": validation_size, "learning_rate": learning_rate,
-                "weight_decay": weight_decay, "shift": shift, "seed": seed,
+                "weight_decay": weight_decay, "shift": shift, "rotation": rotation, "zoom": zoom, "seed": seed,
                 "limit_train": limit_train, "limit_test": limit_test}
     for name in ("epochs", "batch_size"):
         timing.check_positive_integer(name, settings[name])
     splits = prepare_mnist(validation_size, seed, limit_train, limit_test)
-    batches = ShiftedBatches(splits["x_train"], splits["y_train"], batch_size, shift, seed)
+    batches = ShiftedBatches(splits["x_train"], splits["y_train"], batch_size, shift, seed, rotation, zoom)
     keras.utils.set_random_seed(seed)
     model = compile_mnist_vgg(size, epochs * len(batches), learning_rate, weight_decay)
     timer = EpochTimer()
@@ -181,12 +239,13 @@ def train_mnist_vgg(size="small", epochs=3, batch_size=128, validation_size=5000
     settings["jit_compile"] = bool(model.jit_compile)
     call = "support.training.train_mnist_vgg(" + ", ".join(
         f"{key}={value!r}" for key, value in settings.items() if key != "jit_compile") + ")"
-    return {"schema": results.TRAIN_SCHEMA, "provenance": results.provenance([call]), "settings": settings,
+    record = {"schema": results.TRAIN_SCHEMA, "provenance": results.provenance([call]), "settings": settings,
             "model": model.name, "params": model.count_params(), "epochs": epochs,
             "curves": {name: [float(value) for value in history.history[name]] for name in results.CURVES},
             "epoch_seconds": timer.seconds, "train_seconds": train_seconds,
             "train_examples": len(splits["x_train"]), "test_examples": len(splits["x_test"]),
             "test_loss": float(test["loss"]), "test_accuracy": float(test["accuracy"])}
+    return (record, model) if return_model else record
 
 
 def parse_settings(argv=None):
@@ -195,6 +254,7 @@ def parse_settings(argv=None):
     parser.add_argument("--size", choices=sorted(models.MNIST_VGG_CONFIGS))
     for name, kind in (("epochs", int), ("batch_size", int), ("validation_size", int),
                        ("learning_rate", float), ("weight_decay", float), ("shift", int),
+                       ("rotation", float), ("zoom", float),
                        ("seed", int), ("limit_train", int), ("limit_test", int)):
         parser.add_argument("--" + name.replace("_", "-"), type=kind, help=f"default {DEFAULTS[name]}")
     parser.add_argument("--out", default="course/results", help="results folder (default course/results)")

@@ -118,3 +118,54 @@ def test_training_path_runs_in_training_mode():
     evaluate_loss = probe.evaluate(inputs, targets, batch_size=64, verbose=0)
     assert evaluate_loss == pytest.approx(32.0 ** 2)  # dropout off: every input counts once
     assert fit_loss != pytest.approx(evaluate_loss, rel=1e-3)  # on: half dropped, the rest doubled
+
+
+def keras_rotate_zoom(image, angle, scale):
+    """The same rotation and zoom by ``keras.ops.image.affine_transform`` (an independent reference)."""
+    import keras
+
+    radians, centre = np.deg2rad(angle), (image.shape[0] - 1) / 2
+    cosine, sine = np.cos(radians) / scale, np.sin(radians) / scale
+    # Keras maps output (x, y) = (column, row) to input (a0 x + a1 y + a2, b0 x + b1 y + b2)
+    transform = np.array([[cosine, sine, centre - (cosine + sine) * centre,
+                           -sine, cosine, centre + (sine - cosine) * centre, 0, 0]], "float32")
+    return keras.ops.convert_to_numpy(keras.ops.image.affine_transform(
+        image[None], transform, interpolation="bilinear", fill_mode="constant"))[0]
+
+
+def test_rotate_zoom_matches_keras_and_rot90():
+    rng = np.random.default_rng(0)
+    images = rng.random((3, 28, 28, 1)).astype(np.float32)
+    turned = training.rotate_zoom(images, [0, 90, 17], [1, 1, 1.15])
+    np.testing.assert_allclose(turned[0], images[0], atol=1e-6)               # identity
+    np.testing.assert_allclose(turned[1], np.rot90(images[1], k=-1), atol=1e-5)  # clockwise
+    np.testing.assert_allclose(turned[2], keras_rotate_zoom(images[2], 17, 1.15), atol=1e-4)
+    with pytest.raises(ValueError, match="one per image"):
+        training.rotate_zoom(images, [0, 1], [1, 1])
+
+
+def test_random_rotate_zoom_stays_within_its_limits():
+    image = np.zeros((1, 29, 29, 1), np.float32)
+    image[0, 14, 4] = 1.0  # one bright pixel 10 pixels left of the centre
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        moved = training.random_rotate_zoom(image, 10, 0.1, rng)[0, ..., 0]
+        row, column = np.unravel_index(np.argmax(moved), moved.shape)
+        radius, angle = np.hypot(row - 14, column - 14), np.degrees(np.arctan2(row - 14, 14 - column))
+        assert 8 <= radius <= 12 and abs(angle) <= 10 + 6  # zoom 0.9-1.1, rotation 10, one pixel
+    assert training.random_rotate_zoom(image, 0, 0, rng) is image
+    with pytest.raises(ValueError, match="zoom=1.5"):
+        training.random_rotate_zoom(image, 10, 1.5, rng)
+    with pytest.raises(ValueError, match="rotation=10"):
+        training.ShiftedBatches(image[..., 0], [0], batch_size=1, rotation=10, zoom=-0.1)
+
+
+def test_return_model_gives_the_model_that_was_scored():
+    record, model = training.train_mnist_vgg(epochs=1, batch_size=32, validation_size=100, limit_train=64,
+                                             limit_test=200, rotation=10, zoom=0.1, return_model=True)
+    splits = training.prepare_mnist(validation_size=100, limit_train=64, limit_test=200)
+    predicted = model.predict(splits["x_test"], verbose=0).argmax(axis=1)
+    assert np.mean(predicted == splits["y_test"]) == pytest.approx(record["test_accuracy"], abs=1e-6)
+    assert record["settings"]["rotation"] == 10 and record["settings"]["zoom"] == 0.1
+    results.validate_training_record(record)
+    assert training.parse_settings(["--rotation", "10", "--zoom", "0.1"])[0]["rotation"] == 10.0
