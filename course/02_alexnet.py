@@ -37,8 +37,9 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** About two minutes on the course's 2-core CPU with the CPU settings (94 to
-# 142 s measured, the machine shared with other work); on a GPU: not measured yet.
+# **Run time.** About four and a half minutes on the course's 2-core CPU with the CPU
+# settings (253 to 294 s measured, the machine shared with other work; 134 s of it training
+# the AlexNet-style network, 30 s the worked answers); on a GPU: not measured yet.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
