@@ -36,9 +36,9 @@
 # **Prerequisites.** Python and NumPy; what a neural network, a loss, gradient descent and
 # an epoch are (any introductory course); no convolutional networks.
 #
-# **Run time.** About two minutes on the course's 2-core CPU (97 to 117 s measured, the
-# machine shared with other work; most of it training LeNet-5, and 25 s the worked answer at
-# the end); on a GPU: not measured yet.
+# **Run time.** About one and a half to two minutes on the course's 2-core CPU (71 to 117 s
+# measured, the machine shared with other work; most of it training LeNet-5); on a GPU: not
+# measured yet.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
