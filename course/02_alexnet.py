@@ -37,9 +37,9 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** About four and a half minutes on the course's 2-core CPU with the CPU
-# settings (253 to 294 s measured, the machine shared with other work; 134 s of it training
-# the AlexNet-style network, 30 s the worked answers); on a GPU: not measured yet.
+# **Run time.** Three to five minutes on the course's 2-core CPU with the CPU settings (165
+# to 294 s measured, the machine shared with other work; about half of it training the
+# AlexNet-style network); on a GPU: not measured yet.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
@@ -550,7 +550,9 @@ print(f"test accuracy {fashion_test_accuracy:.2%} on {len(test_x):,} images, aft
       f"of training")
 final_gap = fashion_history.history["accuracy"][-1] - fashion_history.history["val_accuracy"][-1]
 print(f"last epoch: training accuracy minus validation accuracy {final_gap:+.3f}")
-assert fashion_test_accuracy >= 0.90 and final_gap < 0.02
+assert fashion_test_accuracy >= 0.90
+if fashion.profile == "cpu":  # the GPU settings' longer training may overfit: there the gap is printed
+    assert final_gap < 0.02
 
 # %%
 plots.plot_history(fashion_history, title="AlexNet-style network on Fashion-MNIST")
@@ -558,8 +560,8 @@ plots.plot_history(fashion_history, title="AlexNet-style network on Fashion-MNIS
 # %% [markdown]
 # At least 90% of the test images right (asserted), after the training time printed above on
 # this machine. The curves show the validation accuracy tracking the training accuracy, and
-# at the last epoch the training accuracy is less than two points above it (asserted): after
-# so few epochs the network has not begun to overfit. (The training accuracy is measured with
+# at the last epoch the training accuracy is less than two points above it (asserted on the
+# CPU settings): after so few epochs the network has not begun to overfit. (The training accuracy is measured with
 # dropout on and on flipped images, so it can even sit below the validation accuracy.) The
 # CPU settings stop the network well before it is trained out; the GPU settings run more
 # epochs, with shifts as well (the settings line above gives both).
