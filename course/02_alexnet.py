@@ -37,9 +37,9 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** Three to five minutes on the course's 2-core CPU with the CPU settings (165
-# to 294 s measured, the machine shared with other work; about half of it training the
-# AlexNet-style network); on a GPU: not measured yet.
+# **Run time.** About three minutes on the course's 2-core CPU with the CPU settings (160 s
+# measured on a quiet machine, up to 294 s while it was shared with other work; about half
+# of it training the AlexNet-style network); on a GPU: not measured yet.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
@@ -69,15 +69,13 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %% [markdown]
+# %%
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; `logical_cpus=2`
 # also splits the CPU into two logical devices, so that the data-parallel section below can
 # run on a machine without GPUs. It must run before anything else imports TensorFlow.
 # The GPU settings are the lesson as written (the source posts' batch of 32, 20 timed steps
 # after 5 warm-up steps); on a CPU the timing uses a batch of 8 and a few steps, and the
 # data-parallel run a subset of Fashion-MNIST.
-
-# %%
 from support import quiet
 
 quiet.setup(logical_cpus=2)
@@ -97,7 +95,6 @@ from support import training
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
 settings = hardware.choose_settings(
     cpu={"batch_size": 8, "steps": 10, "train_steps": 3, "warmup": 1, "matmul_size": 2048,
          "mirrored_images": 8192, "mirrored_batch": 256, "race_seeds": 3},
@@ -203,7 +200,6 @@ inputs_today = (pixels - pixels.mean()) / pixels.std()  # mean 0, standard devia
 for name, images in (("2012", inputs_2012), ("today", inputs_today)):
     print(f"{name:<6} inputs: standard deviation {images.std():6.2f}")
 
-# %%
 def small_cnn(activation, init_stddev=None, learning_rate=0.001, seed=0):
     """conv 5x5x16, pool, conv 5x5x32, pool, softmax; N(0, init_stddev) or Glorot weights."""
     keras.utils.set_random_seed(seed)  # the same initial weights for both activations
@@ -245,6 +241,7 @@ for name, images, stddev in (("2012", inputs_2012, 0.01), ("today", inputs_today
 # call (3.15 resets them itself), so the function below calls `reset_metrics()` each time.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
 def training_errors(model, images, labels, epochs=2, batch_size=64):
     """Training error of every batch, measured before the update that batch makes."""
     errors = []
@@ -256,8 +253,6 @@ def training_errors(model, images, labels, epochs=2, batch_size=64):
             errors.append(1.0 - logs["accuracy"])
     return np.asarray(errors)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
 race_settings = {"2012": (inputs_2012, 0.01, 0.001), "today": (inputs_today, None, 0.001),
                  "today, 10x learning rate": (inputs_today, None, 0.01)}
 curves = {(setting, activation): np.stack([
@@ -281,7 +276,6 @@ print(f"today's recipe, 10x learning rate: ReLU minus tanh {gap_tuned.mean():+.3
 assert np.all(np.abs(gap_tuned) < 0.05)  # with a suitable step size, no clear winner
 assert mean_error["today", "relu"].mean() > mean_error["today", "tanh"].mean()  # same rate: tanh ahead
 
-# %%
 figure, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
 for axis, setting in zip(axes, race_settings):
     for activation in ("tanh", "relu"):
@@ -323,12 +317,10 @@ plt.tight_layout()
 # %%
 show.source(course_layers.LocalResponseNormalization)
 
-# %% [markdown]
+# %%
 # One pixel with nine channels, all 1 except one very large channel, against TensorFlow's
 # own LRN; then the paper's gain beside VGG's Table 3, where the same normalisation was
 # added to configuration A:
-
-# %%
 activations = np.ones((1, 1, 1, 9), dtype="float32")
 activations[..., 4] = 300.0  # one strongly active channel
 constants = {"depth_radius": 2, "bias": 2.0, "alpha": 1e-4, "beta": 0.75}
@@ -433,8 +425,7 @@ plots.show_images(np.concatenate([originals / 255.0, augmented[..., 0]]), labels
 # crops and flips if both ends are counted. The
 # images are highly correlated, of course; at test time the paper averaged the predictions of
 # ten crops (four corners and the centre, and their mirror images).
-
-# %% [markdown]
+#
 # ## Training an AlexNet-style network to 90%
 # Each idea above was measured alone. Together, at a CPU's scale, on Fashion-MNIST (Xiao et
 # al., 2017): 70,000 grey 28x28 images of clothes and shoes in ten classes, 60,000 to train
@@ -471,15 +462,7 @@ for normalization in ("batch", "lrn", None):
 # fixed. The settings: all 55,000 training images after a held-out validation split of 5,000
 # (for the curves), the 10,000 test images scored once at the end; a few epochs on a CPU,
 # more on a GPU:
-
-# %%
-fashion = hardware.choose_settings(cpu={"epochs": 4, "batch_size": 128, "learning_rate": 2e-3, "shift": 0},
-                                   gpu={"epochs": 15, "batch_size": 128, "learning_rate": 2e-3, "shift": 2})
-(train_x, train_y), (validation_x, validation_y) = data.split_validation(fashion_x, fashion_y, 5000, seed=0)
-_, (test_x, test_y) = data.load_fashion_mnist()
-print(f"train {len(train_x):,}  validation {len(validation_x):,}  test {len(test_x):,} images")
-
-# %% [markdown]
+#
 # The augmentation that suits these images: horizontal flips, since a mirrored shirt or
 # sandal is still a shirt or a sandal, and small shifts, the pad-and-crop shown above (a
 # 28x28 crop of the padded image moves the item but keeps it whole). Vertical flips would not
@@ -489,6 +472,12 @@ print(f"train {len(train_x):,}  validation {len(validation_x):,}  test {len(test
 # scaled to [0, 1]:
 
 # %%
+fashion = hardware.choose_settings(cpu={"epochs": 4, "batch_size": 128, "learning_rate": 2e-3, "shift": 0},
+                                   gpu={"epochs": 15, "batch_size": 128, "learning_rate": 2e-3, "shift": 2})
+(train_x, train_y), (validation_x, validation_y) = data.split_validation(fashion_x, fashion_y, 5000, seed=0)
+_, (test_x, test_y) = data.load_fashion_mnist()
+print(f"train {len(train_x):,}  validation {len(validation_x):,}  test {len(test_x):,} images")
+
 flip = keras.layers.RandomFlip("horizontal", seed=0)
 fashion_train = data.tf_dataset(train_x, train_y, fashion.batch_size, shuffle=True, augment_shift=fashion.shift).map(
     lambda images, labels: (flip(images, training=True), labels))
@@ -497,13 +486,11 @@ fashion_test = data.tf_dataset(test_x, test_y, 1000)
 fashion_steps = math.ceil(len(train_x) / fashion.batch_size)  # updates per epoch
 print(f"{fashion_steps} batches of {fashion.batch_size} images per epoch")
 
-# %% [markdown]
+# %%
+# NBVAL_IGNORE_OUTPUT
 # Adam with its learning rate decayed to zero along a cosine over all the updates
 # (`CosineDecay`), and the seed fixed. The log gives each epoch's training and validation
 # accuracy; the training time is measured around `fit`:
-
-# %%
-# NBVAL_IGNORE_OUTPUT
 keras.utils.set_random_seed(0)
 fashion_net = alexnet_module.fashion_alexnet()
 schedule = keras.optimizers.schedules.CosineDecay(fashion.learning_rate, decay_steps=fashion.epochs * fashion_steps)
@@ -515,8 +502,6 @@ fashion_history = fashion_net.fit(fashion_train, validation_data=fashion_validat
 fashion_seconds = time.perf_counter() - start
 print(f"{fashion.epochs} epochs in {fashion_seconds:.0f} s ({fashion.profile} settings)")
 
-# %%
-# NBVAL_IGNORE_OUTPUT
 fashion_test_loss, fashion_test_accuracy = fashion_net.evaluate(fashion_test, verbose=0)
 print(f"test accuracy {fashion_test_accuracy:.2%} on {len(test_x):,} images, after {fashion_seconds:.0f} s "
       f"of training")
@@ -526,7 +511,6 @@ assert fashion_test_accuracy >= 0.90
 if fashion.profile == "cpu":  # the GPU settings' longer training may overfit: there the gap is printed
     assert final_gap < 0.02
 
-# %%
 plots.plot_history(fashion_history, title="AlexNet-style network on Fashion-MNIST")
 
 # %% [markdown]
@@ -537,8 +521,7 @@ plots.plot_history(fashion_history, title="AlexNet-style network on Fashion-MNIS
 # dropout on and on flipped images, so it can even sit below the validation accuracy.) The
 # CPU settings stop the network well before it is trained out; the GPU settings run more
 # epochs, with shifts as well (the settings line above gives both).
-
-# %% [markdown]
+#
 # ## Two GPUs in 2012, and today
 # Section 3.2 of the paper: "A single GTX 580 GPU has only 3GB of memory, which limits the
 # maximum size of the networks that can be trained on it. It turns out that 1.2 million
@@ -608,11 +591,10 @@ print(f"{strategy.num_replicas_in_sync} replicas ({'GPUs' if len(gpus) >= 2 else
       f"a global batch of {settings.mirrored_batch} gives {per_replica_batch} images to each")
 assert strategy.num_replicas_in_sync >= 2
 
-# %% [markdown]
+# %%
+# NBVAL_IGNORE_OUTPUT
 # A small AlexNet-like network for 28x28 images (overlapping pooling, ReLU, dropout). Its
 # variables are created inside `strategy.scope()`, so that each replica gets a mirrored copy:
-
-# %%
 with strategy.scope():
     keras.utils.set_random_seed(0)
     mini_alexnet = keras.Sequential([
@@ -625,8 +607,6 @@ with strategy.scope():
                          metrics=["accuracy"])
 print(f"{mini_alexnet.count_params():,} parameters, mirrored on {strategy.num_replicas_in_sync} devices")
 
-# %%
-# NBVAL_IGNORE_OUTPUT
 mirrored_ds = data.tf_dataset(fashion_x[:settings.mirrored_images], fashion_y[:settings.mirrored_images],
                               settings.mirrored_batch, shuffle=True)
 mini_alexnet.fit(mirrored_ds, epochs=1, shuffle=False, verbose=2)
@@ -644,8 +624,7 @@ assert math.isfinite(loss) and accuracy > 0.3  # chance is 10%
 # `fit` reported a figure far below the model's real accuracy.
 # Two logical devices share the same CPU cores, so this shows the mechanics, not a speed-up;
 # on GPUs the `fit` code stays the same, which is the point.
-
-# %% [markdown]
+#
 # ## Timing AlexNet
 # How fast is AlexNet here? `timing.benchmark` times a compiled step on a batch already on
 # the device, after warm-up steps (the first one compiles), and reads the clock only after
@@ -838,18 +817,13 @@ exercises.check(answer, by_name["conv4"]["flops"] - grouped["conv4"]["flops"])
 #    (`keras.backend.backend()`), and `jit_compile` of both models; on the JAX backend it
 #    should report whether the `Random*` layers made Keras turn compilation off. A worked
 #    answer is at the end of the notebook.
-
-# %% [markdown]
+#
 # ## Worked answers
 # For the open exercises 3 and 4. Exercise 3 runs at a reduced scale that fits this
 # notebook's budget on a CPU (the settings line says how; on a GPU the exercise's full
 # criterion runs); exercise 4 runs as the exercise asks. The rules
 # are the exercises'; the verdicts below are computed from the measurements, not typed.
-
-# %%
-worked = hardware.choose_settings(cpu={"race_seeds": 2, "race_epochs": 1}, gpu={"race_seeds": 3, "race_epochs": 2})
-
-# %% [markdown]
+#
 # **Exercise 3.** On a CPU: two seeds and one epoch (100 batches) per run, instead of three
 # seeds and 200 batches (the settings line above). The
 # rate 0.001 is the race above, on the same seeds and images, so its curves are reused
@@ -857,6 +831,7 @@ worked = hardware.choose_settings(cpu={"race_seeds": 2, "race_epochs": 1}, gpu={
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+worked = hardware.choose_settings(cpu={"race_seeds": 2, "race_epochs": 1}, gpu={"race_seeds": 3, "race_epochs": 2})
 rates, race_batches = (0.0003, 0.001, 0.003), worked.race_epochs * math.ceil(len(relu_x) / 64)
 rate_scores = {}
 for activation in ("tanh", "relu"):
@@ -871,8 +846,6 @@ for activation in ("tanh", "relu"):
         print(f"{activation:<5} rate {rate:<6} mean training error {scores.mean():.3f} "
               f"(range {scores.min():.3f} to {scores.max():.3f})")
 
-# %%
-# NBVAL_IGNORE_OUTPUT
 best_rate = {activation: min(rates, key=lambda rate: rate_scores[activation, rate].mean())
              for activation in ("tanh", "relu")}
 tanh_best, relu_best = rate_scores["tanh", best_rate["tanh"]], rate_scores["relu", best_rate["relu"]]
@@ -881,6 +854,7 @@ race_verdict = ("ReLU" if np.all(relu_best < tanh_best) else "tanh" if np.all(ta
 print(f"best rates: tanh {best_rate['tanh']}, ReLU {best_rate['relu']}; verdict: {race_verdict}")
 if worked.profile == "cpu":  # checked on two sets of seeds; the GPU criterion is not measured yet
     assert race_verdict == "ReLU"
+
 
 # %% [markdown]
 # With each activation at its own best rate (printed), ReLU's score is lower on every seed
@@ -894,6 +868,7 @@ if worked.profile == "cpu":  # checked on two sets of seeds; the GPU criterion i
 # wall-clock time:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
 def augmentation_model(inside):
     """A fresh copy of mini_alexnet; with `inside`, the crops and flips as its first layers."""
     keras.utils.set_random_seed(0)
@@ -908,8 +883,6 @@ padded_images = data.to_float_images(fashion_x[:settings.mirrored_images], pad_t
 padded_batches = tf.data.Dataset.from_tensor_slices((padded_images, fashion_y[:settings.mirrored_images])).batch(
     settings.mirrored_batch)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
 epoch_times, jit_compiled = {}, {}
 for way, inside in (("pipeline", False), ("inside the model", True)):
     model, timer = augmentation_model(inside), training.EpochTimer()
@@ -942,8 +915,7 @@ assert refusing == ["RandomCrop"] and not jit_compiled["inside the model"]
 # compiled with `jit_compile="auto"`, on any backend (asserted here for this machine): that is
 # how the crops inside the model turned compilation off on JAX, the slowdown the data
 # augmentation section quotes. In the pipeline the model stays compilable.
-
-# %% [markdown]
+#
 # ## References
 # * Krizhevsky, A., Sutskever, I., and Hinton, G. E. (2012). ImageNet classification with
 #   deep convolutional neural networks. *Advances in Neural Information Processing Systems 25
