@@ -124,7 +124,8 @@ def test_every_notebook_has_a_page_with_its_images_loaded(browser, base_url):
         errors = open_page(browser, url)
         assert not errors, f"{url} logged console errors: {errors}"
         heading = browser.execute_script("return document.querySelector('article h1').textContent")
-        assert heading.strip().rstrip("#").strip() == notebook_title(notebook_path), (url, heading)
+        heading = heading.strip().rstrip("#").strip().replace("\u2019", "'")  # Sphinx's smart quotes
+        assert heading == notebook_title(notebook_path), (url, heading)
         images = browser.execute_script("""
             return Array.from(document.querySelectorAll('div.cell_output img')).map(
                 image => [image.currentSrc || image.src, image.complete, image.naturalWidth, image.naturalHeight]);
