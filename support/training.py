@@ -98,13 +98,18 @@ def rotate_zoom(images, angles, scales):
     return result
 
 
+def check_rotation_zoom(rotation, zoom):
+    """Raise ValueError unless ``rotation >= 0`` degrees and ``0 <= zoom < 1``."""
+    if rotation < 0 or not 0 <= zoom < 1:
+        raise ValueError(f"rotation={rotation!r}, zoom={zoom!r}: use rotation >= 0 degrees and "
+                         "0 <= zoom < 1 (e.g. rotation=10, zoom=0.1).")
+
+
 def random_rotate_zoom(images, rotation, zoom, rng):
     """Rotate each image by a uniform angle in [-rotation, rotation] degrees and zoom it by a
     uniform factor in [1 - zoom, 1 + zoom] (:func:`rotate_zoom`); ``images`` itself if both are 0.
     """
-    if rotation < 0 or not 0 <= zoom < 1:
-        raise ValueError(f"rotation={rotation!r}, zoom={zoom!r}: use rotation >= 0 degrees and "
-                         "0 <= zoom < 1 (e.g. rotation=10, zoom=0.1).")
+    check_rotation_zoom(rotation, zoom)
     if rotation == 0 and zoom == 0:
         return images
     count = len(images)
@@ -127,7 +132,7 @@ class ShiftedBatches(keras.utils.PyDataset):
     def __init__(self, images, labels, batch_size, shift=0, seed=0, rotation=0.0, zoom=0.0, **kwargs):
         super().__init__(**kwargs)
         timing.check_positive_integer("batch_size", batch_size)
-        random_rotate_zoom(np.zeros((0, 2, 2, 1)), rotation, zoom, np.random.default_rng(0))  # checks them
+        check_rotation_zoom(rotation, zoom)
         self.rotation, self.zoom = rotation, zoom
         self.images, self.labels = images, np.asarray(labels, dtype=np.int32)
         self.batch_size, self.shift, self.seed = batch_size, shift, seed

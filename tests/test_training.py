@@ -84,6 +84,7 @@ def test_batches_cover_every_example_once_per_epoch_and_reshuffle():
 @pytest.mark.parametrize("arguments, message", [
     ({"epochs": 0}, "epochs=0"), ({"batch_size": -1}, "batch_size=-1"),
     ({"size": "huge"}, "size='huge'"), ({"limit_train": 0}, "limit_train=0"),
+    ({"rotation": -5}, "rotation=-5"), ({"zoom": 1.0}, "zoom=1.0"),
 ])
 def test_bad_settings_raise(arguments, message):
     with pytest.raises(ValueError, match=message):
