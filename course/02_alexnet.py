@@ -610,7 +610,6 @@ print(f"{mini_alexnet.count_params():,} parameters, mirrored on {strategy.num_re
 mirrored_ds = data.tf_dataset(fashion_x[:settings.mirrored_images], fashion_y[:settings.mirrored_images],
                               settings.mirrored_batch, shuffle=True)
 mini_alexnet.fit(mirrored_ds, epochs=1, shuffle=False, verbose=2)
-_, (test_x, test_y) = data.load_fashion_mnist()
 loss, accuracy = mini_alexnet.evaluate(data.tf_dataset(test_x[:2000], test_y[:2000], 500), verbose=0)
 print(f"one epoch on {settings.mirrored_images:,} images: test loss {loss:.3f}, "
       f"test accuracy {accuracy:.1%} on 2,000 test images")
