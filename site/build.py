@@ -9,7 +9,7 @@ sources in _site/src/, all generated from the repository's files at build time:
 - one page per course/*.ipynb (found by glob, in the order of their names), a copy with the
   Colab and download links under its title;
 - errata.ipynb: the sections of the notebooks whose headings name the errata, errors or
-  mistakes of the seed posts, with their code and stored outputs;
+  mistakes of the source posts, with their code and stored outputs;
 - results.md: the result files in course/results/ as tables, GPU and CPU;
 - readme.md: README.md itself; _toc.yml, _config.yml (from site/_config.yml).
 
@@ -38,7 +38,7 @@ SRC = OUT / "src"
 HTML = OUT / "html"
 
 # A heading belongs on the errata page when it names errata, or the errors/mistakes of the
-# seed posts (the notebooks also call them "the source posts").
+# source posts (earlier called "the seed posts").
 ERRATA_HEADING = re.compile(r"errat|\b(seeds?|source posts?)('s)?\b.*\b(wrong|errors?|mistakes?|bugs?)\b",
                             re.IGNORECASE)
 HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
@@ -135,7 +135,7 @@ def landing_page(paths, titles):
         "| notebook | what it teaches | run it |", "| --- | --- | --- |", *rows, "",
         after, "",
         "Each page shows a notebook with the outputs stored when it was last executed "
-        "(`make notebooks`); this site runs nothing. Also here: [the errata of the seed posts]"
+        "(`make notebooks`); this site runs nothing. Also here: [the errata of the source posts]"
         "(errata.ipynb), [the measured results](results.md) and [the README](readme.md), which says "
         "how to run the course on your machine.", "",
     ])
@@ -184,13 +184,13 @@ def errata_sections(notebook):
 def errata_page(paths, titles, pages):
     """errata.ipynb: every errata section of every notebook, with its code and stored outputs."""
     cells = [nbformat.v4.new_markdown_cell(
-        "# Errata of the seed posts\n\n"
-        "The course started from five blog posts written for TensorFlow 1 (the *seed* posts). Where "
+        "# Errata of the source posts\n\n"
+        "The course started from five blog posts written for TensorFlow 1 (the *source* posts). Where "
         "a notebook reproduces one of their mistakes next to its fix, its section is collected "
         "here, with its code and the outputs stored in the notebook. The code cells are excerpts: "
         "in the notebook they run after the cells before them, which define some of their names.\n\n"
         "This page is generated when the site is built, from the notebooks' sections whose "
-        "headings name errata, or the seed's errors or mistakes.")]
+        "headings name errata, or the source posts' errors or mistakes.")]
     found = 0
     for path in paths:
         sections = errata_sections(pages[path.stem])

@@ -1,6 +1,6 @@
 """Benchmark the course's networks: ``python -m support.bench``.
 
-The seeds' settings by default (batch 32, the models' ImageNet input sizes), every model,
+The source posts' settings by default (batch 32, the models' ImageNet input sizes), every model,
 forward and training steps, float32 and mixed bfloat16. Writes one JSON file per run in
 ``course/results/`` (``--quick``: a one-minute smoke test, under ``course/results/quick/``)::
 

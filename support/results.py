@@ -483,7 +483,7 @@ def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=Tr
     Args:
         records: bench records. model: the model's name, e.g. "vgg_D".
         quantity: "mean_ms" (time per batch) or "images_per_s".
-        extra_rows: other figures to show beside them, e.g. the seeds' published ones or the
+        extra_rows: other figures to show beside them, e.g. the source posts' published ones or the
             notebook's own run: dicts with ``label``, ``mode``, the quantity and optionally a
             matplotlib ``color`` (grey by default), e.g.
             ``{"label": "2017 seed (TF1)", "mode": "forward", "mean_ms": 80.0}``.

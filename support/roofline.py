@@ -122,6 +122,13 @@ def copy_bandwidth(megabytes=128, steps=10, warmup=3, jit_compile=True):
             "bytes_per_s": rate, "gb_per_s": rate / 1e9}
 
 
+# One colour per layer type, the same in every plot (other types are grey).
+TYPE_COLOURS = {"Conv2D": "tab:blue", "Dense": "tab:orange", "MaxPooling2D": "tab:green",
+                "AveragePooling2D": "tab:olive", "GlobalAveragePooling2D": "tab:cyan",
+                "BatchNormalization": "tab:purple", "Activation": "tab:red", "ReLU": "tab:red",
+                "LocalResponseNormalization": "tab:pink", "Add": "tab:brown", "Concatenate": "tab:brown"}
+
+
 def plot_roofline(rows, compute_rate, bandwidth, title, measured=None, ax=None):
     """Plot the roof and each layer at its intensity and attainable rate, coloured by type.
 
@@ -151,9 +158,10 @@ def plot_roofline(rows, compute_rate, bandwidth, title, measured=None, ax=None):
         points = [row for row in shown if row["type"] == kind]
         ax.scatter([row["intensity"] for row in points],
                    [attainable(row["intensity"], compute_rate, bandwidth) / 1e9 for row in points],
-                   s=18, alpha=0.7, label=kind)
+                   s=18, alpha=0.7, color=TYPE_COLOURS.get(kind, "tab:gray"), label=kind)
     for label, intensity, rate in measured or []:
-        ax.scatter([intensity], [rate / 1e9], marker="*", s=120, edgecolor="black", zorder=3, label=label)
+        ax.scatter([intensity], [rate / 1e9], marker="*", s=140, color="gold", edgecolor="black", zorder=3,
+                   label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("arithmetic intensity (FLOPs per byte moved)")

@@ -1,6 +1,6 @@
 """Time a model's compiled forward or training step, the way a benchmark should.
 
-A modern version of the seeds' ``time_tensorflow_run`` (TensorFlow 1 benchmarks of AlexNet,
+A modern version of the source posts' ``time_tensorflow_run`` (TensorFlow 1 benchmarks of AlexNet,
 VGG and Inception: 10 burn-in steps, then 100 timed ones). What changes, and why:
 
 - The batch is made once, on the device, as a backend tensor: no host-to-device copy is timed.
@@ -349,8 +349,8 @@ def benchmark(model, batch_size, mode="forward", steps=20, warmup=5, jit_compile
     Args:
         model: a built Keras model with one input of fixed shape (one output for "gradients"
             and "train"). batch_size: images per step. mode: "forward", "gradients" or "train".
-        steps: timed steps (the seeds used 100). warmup: untimed steps before them (the seeds'
-            burn-in, 10); the first one traces and compiles the step.
+        steps: timed steps (the source posts used 100). warmup: untimed steps before them (the
+            source posts' burn-in, 10); the first one traces and compiles the step.
         jit_compile: compile with XLA (see :func:`compile_function`).
         flops_per_image: forward FLOPs per image; None counts them with ``support.counting``.
         seed: seed of the random batch.
@@ -530,7 +530,7 @@ def predict_on_batch_cost(model, batch_size, steps=10, warmup=3):
     """Time ``model.predict_on_batch`` against the bare compiled forward step.
 
     ``predict_on_batch`` with a NumPy batch copies it to the device on every call and runs
-    Keras's per-call machinery outside the compiled function; the seeds' "time the session
+    Keras's per-call machinery outside the compiled function; the source posts' "time the session
     run" has the same trap. Both timings use the same batch size and number of steps.
 
     Args:
@@ -557,7 +557,7 @@ def predict_on_batch_cost(model, batch_size, steps=10, warmup=3):
 
 
 def seeds_statistics(times_s):
-    """The seeds' mean and deviation: ``sqrt(sum(t^2)/n - mean^2)`` from running sums.
+    """The source posts' mean and deviation: ``sqrt(sum(t^2)/n - mean^2)`` from running sums.
 
     Kept to compare with :func:`summarise_times`: it is the population (not sample) deviation
     and, in floating point, it can lose all its digits or take the root of a negative number

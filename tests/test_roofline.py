@@ -93,3 +93,26 @@ def test_plot_draws_one_series_per_layer_type(tmp_path):
     assert {text.get_text() for text in ax.get_legend().get_texts()} >= kinds | {"model"}
     with pytest.raises(ValueError, match="no layer"):
         roofline.plot_roofline([], 1e11, 1e10, "empty")
+
+
+def test_a_layer_type_has_the_same_colour_in_every_plot():
+    import matplotlib
+    import matplotlib.colors
+    import matplotlib.pyplot as plt
+
+    matplotlib.use("Agg")
+    rows = roofline.layer_rows(small_model())
+    without_batch_norm = [row for row in rows if row["type"] != "BatchNormalization"]  # shifts the others
+
+    def colours(rows_shown):
+        _, ax = plt.subplots()
+        roofline.plot_roofline(rows_shown, 1e11, 1e10, "A small network", ax=ax)
+        found = {collection.get_label(): matplotlib.colors.to_hex(collection.get_facecolor()[0], keep_alpha=False)
+                 for collection in ax.collections}
+        plt.close(ax.figure)
+        return found
+
+    first, second = colours(rows), colours(without_batch_norm)
+    for kind in ("Conv2D", "Dense", "MaxPooling2D"):
+        assert first[kind] == second[kind], kind
+    assert len({first[kind] for kind in ("Conv2D", "Dense", "MaxPooling2D", "BatchNormalization")}) == 4
