@@ -1,4 +1,7 @@
-# make course   install (first time) and open the course in JupyterLab
+# make course   install (first time) and open the course in JupyterLab (as root too, as in a
+#               classroom container; JUPYTER_ARGS="--no-browser --port=8899" passes options on)
+# make course GPU=1  the same with TensorFlow's CUDA build, in .venv-gpu, for a local NVIDIA
+#               GPU (untested here: no machine of the course has a GPU with TensorFlow)
 # make test     install (first time) and run every test: notebooks under nbval, unit tests
 #               under the TensorFlow and the JAX backends
 # make notebooks  re-sync every course/*.py with its .ipynb and execute it in place
@@ -9,7 +12,11 @@
 #               virtual environment, .venv-site, from requirements-site.txt; nothing executed)
 # make site-test  check the built site in headless Chromium (Debian's chromium, chromium-driver)
 PYTHON ?= python3
+ifeq ($(GPU),1)
+VENV ?= .venv-gpu
+else
 VENV ?= .venv
+endif
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Offline data: use ../shared/data when it is there (CI), else keras.datasets downloads.
@@ -27,14 +34,27 @@ COLAB_STAMP := $(COLAB_VENV)/.installed
 
 install: $(STAMP)
 
+# GPU=1: requirements.txt with TensorFlow's CUDA build (`tensorflow[and-cuda]`, the CUDA
+# libraries as pip packages) in place of tensorflow-cpu, at the same version.
+TF_VERSION := $(shell sed -n 's/^tensorflow-cpu==//p' requirements.txt)
+
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+ifeq ($(GPU),1)
+	grep -v '^tensorflow-cpu==' requirements.txt > $(VENV)/requirements-gpu.txt
+	$(BIN)/python -m pip install -q -r $(VENV)/requirements-gpu.txt "tensorflow[and-cuda]==$(TF_VERSION)" -e .
+else
 	$(BIN)/python -m pip install -q -r requirements.txt -e .
+endif
 	touch $(STAMP)
 
+# JupyterLab refuses to start as root ("Running as root is not recommended") unless told.
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
+JUPYTER_ARGS ?=
+
 course: install
-	$(BIN)/jupyter lab course/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(JUPYTER_ARGS) course/
 
 test: install
 	KERAS_BACKEND=tensorflow $(PYTEST) --nbval course/ tests/

@@ -37,8 +37,10 @@
 #
 # **Run time.** About three minutes on the course's 2-core CPU with the CPU settings below
 # (162 to 189 s measured on a quiet machine, up to 6 minutes while it was shared with other
-# work), about 100 s of it the training run; the GPU settings have not been run yet, so their
-# time is not known. Everything runs offline; only the ImageNet cell needs internet (Colab).
+# work), about 100 s of it the training run. At the GPU settings the training run alone took
+# 78 s on an NVIDIA H200 (99.65% test accuracy; the stored run is printed in "Runs stored on
+# other machines"); the rest of the notebook has not been run on a GPU, so its total there is
+# not known. Everything runs offline; only the ImageNet cell needs internet (Colab).
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
@@ -506,12 +508,25 @@ for run in [record, *stored]:
           f"{run['epochs']} epochs, rotation {setting['rotation']:g}, zoom {setting['zoom']:g}, "
           f"shift {setting['shift']}: test accuracy {run['test_accuracy']:.2%}, {run['train_seconds']:.0f} s")
     if run is not record:
-        print("   command:", " ".join(run["provenance"]["command"]))
+        later = run["epoch_seconds"][1:] or run["epoch_seconds"]  # the first epoch also compiles
+        print(f"   command: {' '.join(run['provenance']['command'])}\n   epochs after the first: "
+              f"{min(later):.1f} to {max(later):.1f} s")
 gpu_runs = [run for run in stored if results.is_gpu(run)]
 if not gpu_runs:
     print("No GPU run is stored yet: the GPU settings' accuracy and time have not been measured.")
 for run in gpu_runs:
     assert run["test_accuracy"] >= 0.996, (run["path"], run["test_accuracy"])
+at_gpu_settings = [run for run in gpu_runs if run["settings"]["size"] == "full" and run["epochs"] == 15
+                   and run["settings"].get("rotation") == augment["rotation"] and run["settings"].get("zoom") == augment["zoom"]]
+assert at_gpu_settings, "no stored GPU run at this notebook's GPU settings"
+
+# %% [markdown]
+# The NVIDIA H200 ran the GPU settings (full width, 15 epochs, this notebook's augmentation):
+# 99.65% test accuracy after 78 s of training, above the GPU settings' threshold of 99.6%
+# (asserted for every GPU run). The same run with shifts only took 39 s and reached 99.70%.
+# Rotation and zoom are computed in NumPy on the host, batch by batch, and the GPU waits for
+# them: 4.2 to 5.4 s an epoch instead of 1.4 to 2.0 s (printed). One run each, so the
+# 0.05-point difference in accuracy says nothing about which augmentation is better.
 
 # %% [markdown]
 # ## What it gets wrong

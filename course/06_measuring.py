@@ -37,9 +37,12 @@
 #
 # **Run time.** One to two and a half minutes on the course's 2-core CPU (40 s measured under
 # nbval, 59 to 143 s by `make notebooks`, the machine shared with other work); most of it
-# builds the ten networks and times the small ones. On a
-# GPU: not measured (the course has no GPU results yet). The big networks are not timed here:
-# their figures come from results files, measured once by `python -m support.bench`.
+# builds the ten networks and times the small ones. This notebook has not been run on a GPU
+# (the course's GPU machine has no TensorFlow), so its run time there is not known. The big
+# networks are not timed here: their figures come from results files, measured once by
+# `python -m support.bench`, on the CPU and on an NVIDIA H200. There, VGG16 takes a median
+# 9.70 ms per training step and 2.43 ms per forward pass for a batch of 32 in mixed bfloat16
+# (18.46 ms and 3.67 ms in float32).
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
@@ -81,7 +84,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 
-from support import counting, exercises, hardware, models, results, show, timing
+from support import counting, exercises, hardware, models, plots, results, show, timing
 
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
@@ -328,22 +331,28 @@ for record in records:
           f"batch {record['settings']['batch_size']:>2}, {record['settings']['steps']} steps, load "
           f"{provenance['load_average']:.1f}: {', '.join(sorted({row['model'] for row in record['results']}))}")
     predict = record["predict_on_batch"]
-    print(f"{'':<18}matmul {1e3 * record['matmul']['float32']['tflops_per_s']:.0f} GFLOP/s; {predict['model']} "
+    rate = record["matmul"]["float32"]["tflops_per_s"]
+    rate = f"{rate:.0f} TFLOP/s" if rate >= 10 else f"{1e3 * rate:.0f} GFLOP/s"
+    print(f"{'':<18}matmul {rate}; {predict['model']} "
           f"predict_on_batch (NumPy) / compiled step: {predict['numpy_over_compiled']:.2f}")
 gpu_records = [record for record in records if results.is_gpu(record)]
 print("GPU results files:", len(gpu_records) or "none; every GPU row of this notebook stays empty")
 
 # %% [markdown]
-# Every file was measured on the course's 2-core CPU; there is no GPU file yet, so this
-# notebook shows no GPU figure. Two figures under each file say how fast the machine was:
+# The CPU files were measured on the course's 2-core CPU, the three GPU files on an NVIDIA
+# H200 (Keras on JAX, on 2026-12-04; `course/results/README.md` says how each was checked).
+# Two figures under each file say how fast the machine was:
 # the load average (processes waiting for the CPU: other work sharing it) and the
 # **matrix-product rate**, the FLOP/s of one large compiled matrix product timed in the same
 # run (`timing.matmul_rate`). This is a shared virtual machine, and its speed changed between
 # the days, whatever the load: compare the rates printed. A file's rows are read against its
 # own rate (the column `%matmul`: the row's TFLOP/s as a share of it). The `predict_on_batch`
-# ratios lie near 1 or below it: on this CPU it was not reliably slower than the
-# compiled step. The `bench_table` of the newest file that timed AlexNet, its AlexNet and
-# VGG16 rows:
+# ratios lie near 1 or below it on the CPU: there it was not reliably slower than the
+# compiled step. On the GPU, where a step takes milliseconds, they are 2.21 (VGG16), 2.72
+# (VGG A) and 5.50 (Inception v3, with its many layers): Keras's work per call and the copy of
+# a NumPy batch cost more than the compiled step. The `bench_table` of the newest file that
+# timed AlexNet, its AlexNet and VGG16 rows (`mixed_bfloat16` rows compute in a 16-bit format,
+# bfloat16, that the section on precision defines):
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -367,6 +376,10 @@ for record, check in checks:  # on a GPU the course's bar is 10%; a shared 2-cor
     assert check["harness_over_bare"] <= (1.10 if results.is_gpu(record) else 1.25), check
 
 # %% [markdown]
+# On the H200 the four ratios lie between 0.987 and 1.011: the harness's step and the bare
+# `jax.jit` step take the same time, within the course's 10% bar (asserted for GPU files; the
+# shared CPU gets 25%).
+#
 # ### Where a training step's time goes
 # In arithmetic, a training step costs about three forward passes: the forward pass, then
 # the gradients with respect to the activations and to the weights, each about as many FLOPs
@@ -384,7 +397,7 @@ for record, model, parts in results.step_breakdowns(records, ["alexnet", "vgg_D"
           f"forwards; update {update_share:5.1%} ± {parts['update_error_ms'] / parts['train_ms']:.1%}")
     if not results.is_gpu(record):
         assert 2 <= backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
-results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
+plots.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 
 # %% [markdown]
 # On the course's CPU the backward pass costs two to five forwards (asserted for every CPU
@@ -395,6 +408,12 @@ results.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 # traffic with little arithmetic. A difference of two times can come out negative: the two
 # steps are compiled separately, and XLA fuses the update into the backward pass. Such an
 # update is drawn as zero, with its measured share in the label.
+#
+# On the H200 (float32) the backward pass costs 3.9 forwards for VGG16 and 2.0 for AlexNet,
+# and the update 2.7% and 14.1% of the step. A large share for AlexNet, since its step is
+# short (2.91 ms): its 61 million weights, most of them in the dense layers, are read and
+# written in a memory-bound pass. `course/results/README.md`
+# goes further on VGG16: a profile of its step, kernel by kernel.
 
 # %% [markdown]
 # ## The course's networks side by side
@@ -521,6 +540,53 @@ assert big and live["lenet5"]["forward"]["fraction_of_matmul"] < 0.5 * min(big)
 # differ by more than noise: another day's machine speed (the matrix-product rates printed),
 # another batch (the source column), and a smaller matrix product as the live reference
 # (`settings.matmul_size`).
+
+# %% [markdown]
+# ### Time per image on a GPU
+# The GPU files come from an NVIDIA H200, with Keras on JAX. JAX computes float32
+# convolutions and matrix products in **TF32** on such a GPU by default (JAX's documentation,
+# "Matmul precision"): inputs rounded to 10 fraction bits, products summed in float32, on the
+# **tensor cores**, units that do small matrix products in one instruction (the roofline
+# section comes back to them). The float32 matrix product's rate
+# shows it: above the 66.9 TFLOP/s of the chip's plain float32 units (NVIDIA's H100 SXM
+# specification; the H200 has the same chip). Per image, medians, and the share of the file's
+# matrix-product rate computed from the median too:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+gpu_measured = {}  # (model, precision) -> mode -> (row, record), from the GPU files
+for record in gpu_records:
+    assert record["matmul"]["float32"]["tflops_per_s"] > 66.9, "float32 products without TF32?"
+    for row in record["results"]:
+        gpu_measured.setdefault((row["model"], row["precision"]), {})[row["mode"]] = (row, record)
+
+
+def gpu_line(name, precision):
+    """Microseconds per image forward and per training step, and their shares of the matmul rate."""
+    rows = gpu_measured[name, precision]
+    cells = []
+    for mode in ("forward", "train"):
+        row, record = rows[mode]
+        tflops = row["flops_per_image"] * row["batch_size"] * timing.FLOPS_FACTOR[mode] / row["median_ms"] / 1e9
+        cells.append((1e3 * row["median_ms"] / row["batch_size"], tflops / record["matmul"][precision]["tflops_per_s"]))
+    (forward_us, forward_share), (train_us, train_share) = cells
+    return f"{names[name]:<16} {forward_us:8.1f} µs {train_us:9.1f} µs {forward_share:6.1%} {train_share:6.1%}"
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(f"{'network':<16} {'forward':>11} {'train step':>12} {'%matmul f/t':>13}   (float32, i.e. TF32, batch 32)")
+for name in names:
+    if (name, "float32") in gpu_measured:
+        print(gpu_line(name, "float32"))
+
+# %% [markdown]
+# On the H200 a VGG16 image costs 114.8 µs forward and 576.7 µs per training step. The VGGs
+# reach 61.9% to 80.0% of the float32 matrix product's rate forward and 38.0% to 48.4% per
+# training step, VGG E the most of them. GoogLeNet and Inception v3, built of many smaller
+# convolutions, reach 13.8% and 22.8% forward: Inception v3 does fewer than half of VGG16's
+# FLOPs per image (the sizes above) and takes longer per image. LeNet-5's share rounds to
+# 0.0%: a step of about 0.2 ms that does almost no arithmetic. On a GPU, even more than on a
+# CPU, time follows FLOPs only for networks large enough to fill the device.
 
 # %% [markdown]
 # ### Published ImageNet error
@@ -801,20 +867,38 @@ assert dense.compute_dtype == "bfloat16" and dense.kernel.dtype == "float32"
 # products faster than float32 ones, and bfloat16 ones too from NVIDIA's Ampere generation on
 # (the A100; the T4 that Colab often lends has float16 tensor cores but no bfloat16, so use
 # `mixed_float16` there) (by how much is that GPU's own figure), and
-# every value moved costs half the bytes; a CPU without such units may gain nothing. The course has measured no mixed
-# precision on a GPU: its results files hold float32 rows only, from a CPU:
+# every value moved costs half the bytes; a CPU without such units may gain nothing. The
+# course's CPU files hold float32 rows only. On the H200, the GPU files' `mixed_bfloat16` rows,
+# per image, and the ratio of each median to the float32 (TF32) one:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-precisions = sorted({(row["precision"], results.is_gpu(record)) for record in records for row in record["results"]})
-print("precisions in the results files (precision, on a GPU):", precisions)
-mixed_gpu = [p for p, gpu in precisions if gpu and p != "float32"]
-print("mixed precision measured on a GPU:", mixed_gpu or "none yet: `python -m support.bench --precisions "
-      "float32 mixed_bfloat16` on a GPU machine writes such a file, and this cell will list it")
+print(f"{'network':<16} {'forward':>11} {'train step':>12} {'%matmul f/t':>13}  bfloat16/float32 f/t")
+ratios = {}
+for name in names:
+    if (name, "mixed_bfloat16") in gpu_measured:
+        ratios[name] = [gpu_measured[name, "mixed_bfloat16"][mode][0]["median_ms"] /
+                        gpu_measured[name, "float32"][mode][0]["median_ms"] for mode in ("forward", "train")]
+        print(gpu_line(name, "mixed_bfloat16"), f"   {ratios[name][0]:.2f} {ratios[name][1]:.2f}")
+assert ratios["vgg_D"][1] < 0.75, "VGG16's bfloat16 step is not faster: did the policy take?"
+vgg16 = {(precision, mode): gpu_measured["vgg_D", precision][mode][0]["median_ms"]
+         for precision in ("float32", "mixed_bfloat16") for mode in ("forward", "train")}
+vgg_record = gpu_measured["vgg_D", "float32"]["train"][1]
+print("VGG16, batch 32, medians:", ", ".join(f"{p} {m} {ms:.2f} ms" for (p, m), ms in vgg16.items()))
+rates = {precision: vgg_record["matmul"][precision]["tflops_per_s"] for precision in ("float32", "mixed_bfloat16")}
+print("its file's matrix products:", ", ".join(f"{p} {rate:.0f} TFLOP/s" for p, rate in rates.items()))
 
 # %% [markdown]
-# So no GPU speed-up is quoted here: it must be measured, on the GPU at hand, with the bench
-# command above.
+# Mixed bfloat16 pays where large convolutions dominate: the VGGs' training steps take 0.52 to
+# 0.61 of their float32 time, their forward passes 0.65 to 0.75. That is less than the
+# matrix products promise (bfloat16 at 678 TFLOP/s against 357 for TF32, 1.9 times).
+# Elsewhere it gains little or loses: Inception v3's forward pass 0.97, GoogLeNet's training
+# step 1.01, the forward passes of AlexNet and GoogLeNet 1.24, the two small networks (LeNet-5
+# and the MNIST VGG) slower in both modes. A likely reason, not measured here: mixed precision adds a cast at
+# every layer and keeps the weights in float32, and where large products do not dominate a
+# step, such memory-bound work costs more than the products save. Even in VGG16's bfloat16
+# training step, half of the GPU's time goes outside the convolutions (the profile in
+# `course/results/README.md`).
 
 # %% [markdown]
 # ## Summary
@@ -825,6 +909,9 @@ print("mixed precision measured on a GPU:", mixed_gpu or "none yet: `python -m s
 # * Results files carry their provenance; the harness is checked against a bare step; a
 #   training step of AlexNet or VGG16 measures more than three forward passes on this CPU,
 #   its update little.
+# * On an NVIDIA H200 (Keras on JAX), VGG16 takes 9.70 ms per training step and 2.43 ms per
+#   forward pass for a batch of 32 in mixed bfloat16, 0.53 and 0.66 of its float32 (TF32)
+#   times; GoogLeNet and the small networks gain nothing from bfloat16, or lose.
 # * Per image, VGG D costs many AlexNets in FLOPs and GoogLeNet a small fraction of VGG D,
 #   at similar error: FLOPs and parameters are different costs, and neither predicts the
 #   error.

@@ -7,7 +7,8 @@ sources in _site/src/, all generated from the repository's files at build time:
 - index.md: the landing page, made from README.md's title, introduction and course table,
   with a link to each notebook's page and its "Open in Colab" and download links;
 - one page per course/*.ipynb (found by glob, in the order of their names), a copy with the
-  Colab and download links under its title;
+  Colab and download links under its title, and the code of its plotting cells folded (it
+  opens on a click; the notebooks themselves keep every cell whole);
 - errata.ipynb: the sections of the notebooks whose headings name the errata, errors or
   mistakes of the source posts, with their code and stored outputs;
 - results.md: the result files in course/results/ as tables, GPU and CPU;
@@ -80,9 +81,35 @@ def links_line(name):
             f"{{bdg-link-secondary}}`Download {name} <{colab.download_url(name)}>`")
 
 
+FOLD_TAG = "hide-input"  # MyST-NB draws such a cell's code folded, its outputs shown
+
+
+def is_plotting_cell(cell):
+    """A code cell of more than two lines whose stored outputs hold a figure (a PNG)."""
+    return (cell.cell_type == "code" and len(cell.source.strip().splitlines()) > 2
+            and any("image/png" in output.get("data", {}) for output in cell.get("outputs", [])))
+
+
+def fold_plotting_cells(notebook):
+    """Tag every plotting cell's input to be folded on the site; the notebooks stay whole.
+
+    A reader of the site wants the figure; the code that draws it opens on a click.
+    Returns the number of cells folded.
+    """
+    folded = 0
+    for cell in notebook.cells:
+        if is_plotting_cell(cell):
+            tags = cell.metadata.setdefault("tags", [])
+            if FOLD_TAG not in tags:
+                tags.append(FOLD_TAG)
+            folded += 1
+    return folded
+
+
 def notebook_page(path):
-    """A copy of the notebook with the Colab and download links under its title."""
+    """A copy of the notebook with the Colab and download links under its title, plots folded."""
     notebook = nbformat.read(path, as_version=4)
+    fold_plotting_cells(notebook)
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
             title, _, rest = cell.source.lstrip().partition("\n")

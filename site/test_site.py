@@ -19,6 +19,7 @@ import http.server
 import json
 import os
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -292,3 +293,40 @@ def test_internal_links_resolve(base_url):
     missing = [(page, target, fragment) for page, target, fragment in anchors
                if target in ids and urllib.parse.unquote(fragment) not in ids[target]]
     assert not missing, missing[:10]
+
+
+def plotting_cells(notebook_path):
+    """How many cells of the notebook site/build.py folds (its own rule, loaded from its file)."""
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("site_build", ROOT / "site" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    return sum(build.is_plotting_cell(cell) for cell in nbformat.read(notebook_path, as_version=4).cells)
+
+
+def test_plotting_cells_are_folded_and_open_on_a_click(browser, base_url):
+    """01's plotting cells show their figures with the code folded; a click opens the code."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    notebook_path = NOTEBOOKS[0]
+    expected = plotting_cells(notebook_path)
+    assert expected >= 1, f"{notebook_path.name} has no plotting cell to fold"
+    open_page(browser, urllib.parse.urljoin(base_url, notebook_path.stem + ".html"))
+    folds = browser.find_elements(By.CSS_SELECTOR, "div.cell.tag_hide-input")
+    assert len(folds) == expected, (len(folds), expected)
+    fold = folds[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", fold)
+    code = fold.find_element(By.CSS_SELECTOR, "div.cell_input")
+    figure = fold.find_element(By.CSS_SELECTOR, "div.cell_output img")
+    assert figure.is_displayed() and not code.is_displayed(), "the figure shows and its code is folded"
+    fold.find_element(By.CSS_SELECTOR, "summary").click()
+    assert fold.find_element(By.CSS_SELECTOR, "details").get_attribute("open") is not None
+    # the theme fades the opened code in: wait for it, up to 5 s
+    WebDriverWait(browser, 5).until(lambda _: code.is_displayed(), "a click on the fold opens the code")
+    time.sleep(0.5)  # the end of the fade, for the screenshot
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / "folded-cell-opened.png"))

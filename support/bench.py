@@ -197,7 +197,7 @@ def run_bench(settings, command=None):
     first_matmul = measure_matmul(settings)
     rows = measure_models(settings)
     record["predict_on_batch"] = measure_predict_on_batch(settings)
-    if settings["jit_compile"]:  # the bare step is always compiled
+    if settings["jit_compile"] and settings["harness_check"]:  # the bare step is always compiled
         record["harness_check"] = measure_harness_overhead(settings)
     record["matmul"] = best_matmul(first_matmul, measure_matmul(settings))
     record["results"] = add_fractions(rows, record["matmul"])
@@ -220,6 +220,8 @@ def argument_parser():
     parser.add_argument("--reference-model", help="model timed against the bare step (default vgg_D, "
                         "else the first model)")
     parser.add_argument("--no-jit", action="store_true", help="do not compile with XLA")
+    parser.add_argument("--no-harness-check", action="store_true",
+                        help="skip the harness-against-bare-step check (another run of the file's device has it)")
     parser.add_argument("--out", default="course/results", help="results folder (default course/results)")
     parser.add_argument("--quick", action="store_true", help="a one-minute smoke test, written under OUT/quick/")
     return parser
@@ -244,7 +246,8 @@ def parse_settings(argv=None):
     for name in settings["models"]:
         model_builder(name)  # ValueError for an unknown name, before anything runs
     settings.update(modes=list(settings["modes"]), precisions=list(settings["precisions"]),
-                    jit_compile=not arguments.no_jit, quick=arguments.quick, out=arguments.out)
+                    jit_compile=not arguments.no_jit, harness_check=not arguments.no_harness_check,
+                    quick=arguments.quick, out=arguments.out)
     preferred = [name for name in PREDICT_MODEL_PREFERENCE if name in settings["models"]]
     settings["predict_model"] = arguments.predict_model or (preferred + settings["models"])[0]
     preferred = [name for name in REFERENCE_MODEL_PREFERENCE if name in settings["models"]]

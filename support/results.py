@@ -5,7 +5,7 @@ Timings and training runs are measured by ``python -m support.bench`` and
 stored as one JSON file per run in ``course/results/``. Notebooks never re-measure what
 they quote: they load these files, check them (:func:`validate_bench_record`,
 :func:`check_flops` against the FLOPs the notebook counts itself) and show them
-(:func:`bench_table`, :func:`plot_bench`). Every file says where it was measured: its
+(:func:`bench_table`; their figures are in :mod:`support.plots`). Every file says where it was measured: its
 ``provenance`` gives the device, backend, versions, date and command.
 Introduced in notebook 01 (LeNet-5 results) and 02 (AlexNet timing); later notebooks reuse it.
 """
@@ -35,7 +35,8 @@ BENCH_RESULT_FIELDS = ("model", "input_shape", "mode", "precision", "batch_size"
                        "tflops_per_s", "fraction_of_matmul")
 CURVES = ("loss", "accuracy", "val_loss", "val_accuracy")
 _ENVIRONMENT_FLAGS = ("XLA_FLAGS", "JAX_DEFAULT_MATMUL_PRECISION", "TF_ENABLE_ONEDNN_OPTS",
-                      "CUDA_VISIBLE_DEVICES", "XLA_PYTHON_CLIENT_MEM_FRACTION")
+                      "CUDA_VISIBLE_DEVICES", "XLA_PYTHON_CLIENT_MEM_FRACTION",
+                      "JAX_COMPILATION_CACHE_DIR")
 
 
 def provenance(command=None):
@@ -436,88 +437,3 @@ def step_breakdowns(records, models, precision="float32"):
                 continue
     return found
 
-
-def plot_step_breakdown(records, models, precision="float32"):
-    """Stacked bars: the share of forward, backward and update in each model's training step.
-
-    One bar per model and file that has the three modes (:func:`step_breakdowns`); the label
-    gives the model, backend, the step's time and the update's share (the devices are named
-    under the axis). An update measured below zero (noise, see :func:`step_breakdown`) is
-    drawn as zero and the bar scaled to end at 1 (forward and backward then share the step as
-    the gradients step's time divides); its label still gives the measured share.
-    Returns a matplotlib Figure.
-    """
-    from matplotlib.figure import Figure
-
-    bars = []
-    for record, model, parts in step_breakdowns(records, models, precision):
-        update_share = parts["update_ms"] / parts["train_ms"]
-        drawn = [parts["forward_ms"], parts["backward_ms"], max(parts["update_ms"], 0.0)]
-        shares = [part / sum(drawn) for part in drawn]  # the bar ends at 1 even when the update is < 0
-        step = f"{parts['train_ms']:,.0f}" if parts["train_ms"] >= 10 else f"{parts['train_ms']:.2f}"
-        label = (f"{model} · {record['provenance']['backend']}\n"
-                 f"{step} ms · update {update_share:.1%}")
-        bars.append((label, shares, short_device(record)))
-    if not bars:
-        raise ValueError(f"no file has forward, gradients and train rows of {list(models)} in {precision}.")
-    figure = Figure(figsize=(8, 1.2 + 0.55 * len(bars)), layout="constrained")
-    axis = figure.subplots()
-    left = [0.0] * len(bars)
-    for index, (name, colour) in enumerate((("forward", "tab:blue"), ("backward", "tab:orange"),
-                                            ("update", "tab:green"))):
-        widths = [shares[index] for _, shares, _ in bars]
-        axis.barh([label for label, _, _ in bars], widths, left=left, color=colour, label=name)
-        left = [start + width for start, width in zip(left, widths)]
-    axis.invert_yaxis()
-    axis.tick_params(axis="y", labelsize="small")
-    axis.set_xlim(0, 1)
-    devices = sorted({device for _, _, device in bars})
-    axis.set_xlabel(f"share of the training step ({precision}) · {', '.join(devices)}")
-    figure.legend(loc="outside upper center", ncols=3, fontsize="small")
-    return figure
-
-
-def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=True, modes=None):
-    """Bar chart of one model's timings across devices, backends and precisions.
-
-    Args:
-        records: bench records. model: the model's name, e.g. "vgg_D".
-        quantity: "mean_ms" (time per batch) or "images_per_s".
-        extra_rows: other figures to show beside them, e.g. the source posts' published ones or the
-            notebook's own run: dicts with ``label``, ``mode``, the quantity and optionally a
-            matplotlib ``color`` (grey by default), e.g.
-            ``{"label": "2017 seed (TF1)", "mode": "forward", "mean_ms": 80.0}``.
-        log_scale: a logarithmic axis (CPU and GPU differ by orders of magnitude).
-        modes: the panels to draw, e.g. ``["forward", "train"]``; None draws every mode found.
-
-    Returns:
-        A matplotlib Figure with one panel per mode ("forward", "gradients", "train"). Bars:
-        blue for CPU files, orange for GPU files, then the extra rows in their colours.
-    """
-    import matplotlib.ticker
-    from matplotlib.figure import Figure  # not pyplot: shown once, as the cell's value
-
-    if quantity not in ("mean_ms", "images_per_s"):
-        raise ValueError(f"quantity={quantity!r}: use 'mean_ms' or 'images_per_s'.")
-    bars = [(f"{row['device']} · {row['backend']} · {row['precision']} · batch {row['batch_size']}",
-             row["mode"], row[quantity], "tab:orange" if row["gpu"] else "tab:blue")
-            for row in bench_rows(records, models=[model], modes=modes)]
-    bars += [(row["label"], row["mode"], row[quantity], row.get("color", "tab:gray"))
-             for row in extra_rows or [] if modes is None or row["mode"] in modes]
-    modes = [mode for mode in timing.MODES if any(bar[1] == mode for bar in bars)]
-    if not modes:
-        raise ValueError(f"no timing of model {model!r} in the records or extra_rows.")
-    figure = Figure(figsize=(8, 1 + 0.4 * len(bars)), layout="constrained")
-    axes = figure.subplots(len(modes), 1, squeeze=False)
-    for axis, mode in zip(axes[:, 0], modes):
-        chosen = [bar for bar in bars if bar[1] == mode]
-        axis.barh([bar[0] for bar in chosen], [bar[2] for bar in chosen], color=[bar[3] for bar in chosen])
-        axis.invert_yaxis()
-        axis.set_title(f"{model}, {mode} step")
-        axis.set_xlabel("ms per batch" if quantity == "mean_ms" else "images per second")
-        if log_scale:  # bars start a decade below the smallest, not at an arbitrary edge
-            axis.set_xscale("log")
-            axis.set_xlim(left=10 ** math.floor(math.log10(min(bar[2] for bar in chosen)) - 1))
-            axis.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # labels would overlap
-            axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,g}"))
-    return figure

@@ -5,7 +5,7 @@ a VGG with batch normalisation and global average pooling (``support.models.mnis
 random shifts of up to 2 pixels (and, with ``--rotation`` and ``--zoom``, small random
 rotations and zooms) done in the NumPy input pipeline, AdamW with a cosine
 learning-rate decay, a seeded validation split for the curves, and the test set scored once
-at the end. On an H100 (JAX backend)::
+at the end. On a GPU (JAX backend; on an NVIDIA H200 it reached 99.65% in 78 s of training)::
 
     KERAS_BACKEND=jax python -m support.train --size full --epochs 15 --rotation 10 --zoom 0.1 --out course/results
 

@@ -43,6 +43,14 @@ def test_gradients_mode_splits_the_train_step(tmp_path):
     assert "harness_check" not in record  # the bare step is compiled; --no-jit is not
 
 
+def test_no_harness_check_skips_only_the_check(tmp_path):
+    path = bench.main(["--quick", "--models", "lenet5", "--no-harness-check", "--out", str(tmp_path)])
+    record = results.read_record(path)
+    assert "harness_check" not in record and record["settings"]["harness_check"] is False
+    assert [row["mode"] for row in record["results"]] == ["forward", "train"]
+    assert bench.parse_settings(["--quick"])["harness_check"] is True
+
+
 def test_default_settings_are_the_seeds():
     settings = bench.parse_settings([])
     assert settings["batch_size"] == 32 and settings["modes"] == ["forward", "train"]

@@ -5,7 +5,8 @@
 #   tools/gpu_figures.sh bench [MODEL ...]   # fp32 + mixed bf16, forward + train, batch 32, and the
 #                                            # harness check on VGG16 (default: every model)
 #   tools/gpu_figures.sh breakdown           # VGG16 and AlexNet: forward, gradients, train
-#   tools/gpu_figures.sh train               # the MNIST VGG at the GPU settings (15 epochs)
+#   tools/gpu_figures.sh train               # the MNIST VGG at notebook 05's GPU settings (full
+#                                            # width, 15 epochs, rotation 10, zoom 0.1, shift 2)
 #   tools/gpu_figures.sh bench --quick       # any extra option goes to the command
 #
 # Each command writes its JSON file under course/results/ (so that the command line it records
@@ -17,14 +18,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -d .whl ] && ! python3 -c "import keras" 2>/dev/null; then
-  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+usage="usage: $0 bench [MODEL ...] [OPTION ...] | breakdown [OPTION ...] | train [OPTION ...]"
+case "${1:-}" in
+  bench|breakdown|train) ;;
+  *) echo "$usage" >&2; exit 2 ;;
+esac
+python=${PYTHON:-python3}
+if [ -d .whl ] && ! "$python" -c "import keras" 2>/dev/null; then
+  "$python" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
     --target /tmp/site .whl/*.whl
   export PYTHONPATH="/tmp/site:$PWD"
 fi
 export KERAS_BACKEND="${KERAS_BACKEND:-jax}"
 export XLA_PYTHON_CLIENT_MEM_FRACTION="${XLA_PYTHON_CLIENT_MEM_FRACTION:-.85}"
-python=${PYTHON:-python3}
 if [ -z "${CNN_COURSE_DATA:-}" ] && [ -f .data/mnist.npz ]; then
   export CNN_COURSE_DATA="$PWD/.data"
 fi
@@ -42,12 +48,11 @@ case "${1:-}" in
       --matmul-size 8192 "$@" ;;
   train)
     shift
-    full=(--size full --epochs 15)
+    full=(--size full --epochs 15 --rotation 10 --zoom 0.1)   # notebook 05's GPU settings
     for option in "$@"; do [ "$option" = --quick ] && full=(); done   # --quick: its own settings
     "$python" -m support.train ${full[@]+"${full[@]}"} "$@" ;;
   *)
-    echo "usage: $0 bench [MODEL ...] [OPTION ...] | breakdown [OPTION ...] | train [OPTION ...]" >&2
-    exit 2 ;;
+    echo "$usage" >&2; exit 2 ;;
 esac
 
 written=$(find course/results -name '*.json' -newer "$marker" | sort)
