@@ -259,13 +259,19 @@ def parse_settings(argv=None):
 
 
 def main(argv=None):
-    """Entry point: parse, run, write the JSON file, print its path. Returns the path."""
+    """Entry point: parse, run, write the JSON file, print its path. Returns the path.
+
+    A bad option value ends the command with the usage and one line naming it (exit status 2).
+    """
     from support import quiet
 
     quiet.setup()
     from support import results
 
-    settings = parse_settings(argv)
+    try:
+        settings = parse_settings(argv)
+    except ValueError as error:  # a bad value: the usage and one line, as argparse does
+        argument_parser().error(str(error))
     command = ["python", "-m", "support.bench", *(sys.argv[1:] if argv is None else argv)]
     record = run_bench(settings, command)
     path = results.write_record(record, settings["out"], quick=settings["quick"])

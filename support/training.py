@@ -99,9 +99,9 @@ def rotate_zoom(images, angles, scales):
 
 
 def check_rotation_zoom(rotation, zoom):
-    """Raise ValueError unless ``rotation >= 0`` degrees and ``0 <= zoom < 1``."""
-    if rotation < 0 or not 0 <= zoom < 1:
-        raise ValueError(f"rotation={rotation!r}, zoom={zoom!r}: use rotation >= 0 degrees and "
+    """Raise ValueError unless ``0 <= rotation <= 180`` degrees and ``0 <= zoom < 1``."""
+    if not 0 <= rotation <= 180 or not 0 <= zoom < 1:
+        raise ValueError(f"rotation={rotation!r}, zoom={zoom!r}: use 0 <= rotation <= 180 degrees and "
                          "0 <= zoom < 1 (e.g. rotation=10, zoom=0.1).")
 
 
@@ -195,6 +195,27 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.start)
 
 
+def check_settings(settings):
+    """Raise ValueError naming the first bad value of :func:`train_mnist_vgg`'s settings.
+
+    Run before any data is loaded, so that a bad command line fails at once, in one line.
+    """
+    if settings["size"] not in models.MNIST_VGG_CONFIGS:
+        raise ValueError(f"size={settings['size']!r}: use one of {sorted(models.MNIST_VGG_CONFIGS)}.")
+    for name in ("epochs", "batch_size"):
+        timing.check_positive_integer(name, settings[name])
+    for name in ("validation_size", "shift", "seed"):
+        timing.check_positive_integer(name, settings[name], minimum=0)
+    for name in ("limit_train", "limit_test"):
+        if settings[name] is not None:
+            timing.check_positive_integer(name, settings[name])
+    for name, low, low_open in (("learning_rate", 0, True), ("weight_decay", 0, False)):
+        value = settings[name]
+        if not isinstance(value, (int, float)) or not math.isfinite(value) or value < low or (low_open and value == low):
+            raise ValueError(f"{name}={value!r}: use a number {'>' if low_open else '>='} {low}.")
+    check_rotation_zoom(settings["rotation"], settings["zoom"])
+
+
 def compile_mnist_vgg(size, steps, learning_rate, weight_decay):
     """Build ``mnist_vgg(size)`` and compile it: AdamW, cosine decay over ``steps`` updates."""
     model = models.mnist_vgg(size)
@@ -229,8 +250,7 @@ def train_mnist_vgg(size="small", epochs=3, batch_size=128, validation_size=5000
                 "validation_size": validation_size, "learning_rate": learning_rate,
                 "weight_decay": weight_decay, "shift": shift, "rotation": rotation, "zoom": zoom, "seed": seed,
                 "limit_train": limit_train, "limit_test": limit_test}
-    for name in ("epochs", "batch_size"):
-        timing.check_positive_integer(name, settings[name])
+    check_settings(settings)
     splits = prepare_mnist(validation_size, seed, limit_train, limit_test)
     batches = ShiftedBatches(splits["x_train"], splits["y_train"], batch_size, shift, seed, rotation, zoom)
     keras.utils.set_random_seed(seed)
@@ -253,8 +273,8 @@ def train_mnist_vgg(size="small", epochs=3, batch_size=128, validation_size=5000
     return (record, model) if return_model else record
 
 
-def parse_settings(argv=None):
-    """Parse the command line into keyword arguments of :func:`train_mnist_vgg`, plus out, quick."""
+def argument_parser():
+    """The command line's options (``python -m support.train --help``)."""
     parser = argparse.ArgumentParser(prog="python -m support.train", description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(models.MNIST_VGG_CONFIGS))
     for name, kind in (("epochs", int), ("batch_size", int), ("validation_size", int),
@@ -265,10 +285,23 @@ def parse_settings(argv=None):
     parser.add_argument("--out", default="course/results", help="results folder (default course/results)")
     parser.add_argument("--quick", action="store_true",
                         help="1 epoch on 20,000 images, 2,000 test images, written under OUT/quick/")
+    return parser
+
+
+def parse_settings(argv=None):
+    """Parse the command line into keyword arguments of :func:`train_mnist_vgg`, plus out, quick.
+
+    A bad value ends the command with the usage and one line naming it (exit status 2).
+    """
+    parser = argument_parser()
     arguments = parser.parse_args(argv)
     base = QUICK if arguments.quick else DEFAULTS
     settings = {key: base[key] if getattr(arguments, key) is None else getattr(arguments, key)
                 for key in DEFAULTS}
+    try:
+        check_settings(settings)
+    except ValueError as error:
+        parser.error(str(error))
     return settings, arguments.out, arguments.quick
 
 

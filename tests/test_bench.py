@@ -126,3 +126,29 @@ def test_gpu_script_copies_a_valid_file_with_no_machine_path(tmp_path):
     assert record["settings"]["models"] == ["lenet5"] and record["matmul"]["float32"]["size"] == 1024
     unknown = subprocess.run(["bash", str(script), "measure"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "usage:" in unknown.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--models", "nosuch"], "model 'nosuch' is unknown"),
+    (["--batch-size", "0"], "batch_size=0"),
+    (["--steps", "-3"], "steps=-3"),
+])
+def test_bad_command_line_prints_usage_and_one_line(argv, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        bench.main(argv)
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and "Traceback" not in error
+    lines = error.strip().splitlines()
+    assert lines[0].startswith("usage: python -m support.bench")
+    assert lines[-1].startswith("python -m support.bench: error: ") and message in lines[-1], lines[-1]
+
+
+def test_bad_model_on_the_real_command_line():
+    """The same as a user sees it: `python -m support.bench --models nosuch`."""
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-m", "support.bench", "--models", "nosuch"],
+                               cwd=results.DEFAULT_DIRECTORY.parents[1], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    assert completed.stderr.strip().splitlines()[-1].startswith("python -m support.bench: error: model 'nosuch'")

@@ -91,6 +91,22 @@ def test_bad_settings_raise(arguments, message):
         training.train_mnist_vgg(**{"limit_train": 100, "validation_size": 100, **arguments})
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["--epochs", "-1"], "epochs=-1"), (["--rotation", "400"], "rotation=400.0"),
+    (["--learning-rate", "0"], "learning_rate=0.0"), (["--zoom", "1.5"], "zoom=1.5"),
+    (["--limit-test", "0"], "limit_test=0"), (["--shift", "-2"], "shift=-2"),
+])
+def test_bad_command_line_prints_usage_and_one_line(argv, message, capsys):
+    """`python -m support.train` refuses a bad value before loading anything, in one line."""
+    with pytest.raises(SystemExit) as stopped:
+        training.parse_settings(argv)
+    error = capsys.readouterr().err
+    lines = error.strip().splitlines()
+    assert stopped.value.code == 2 and "Traceback" not in error
+    assert lines[0].startswith("usage: python -m support.train")
+    assert lines[-1].startswith("python -m support.train: error: ") and message in lines[-1], lines[-1]
+
+
 def test_training_path_runs_in_training_mode():
     """Batch-norm statistics move and dropout is active in the course's `fit` path.
 
