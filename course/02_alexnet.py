@@ -642,10 +642,10 @@ matmul = timing.matmul_rate(size=settings.matmul_size, dtype="float32")
 print(f"{matmul['size']}x{matmul['size']} float32 matmul: {1e3 * matmul['tflops_per_s']:.1f} GFLOP/s")
 for result in (forward, train):
     fraction = result["gflops_per_s"] / (1e3 * matmul["tflops_per_s"])
-    print(f"{result['mode']:<8} batch {result['batch_size']}: {1e3 * result['mean_s']:7.1f} ± "
-          f"{1e3 * result['std_s']:5.1f} ms over {result['steps']} steps, {result['images_per_s']:6.1f} images/s, "
+    print(f"{result['mode']:<8} batch {result['batch_size']}: median {1e3 * result['median_s']:7.1f} ms "
+          f"(sd {1e3 * result['std_s']:5.1f}) over {result['steps']} steps, {result['images_per_s']:6.1f} images/s, "
           f"{result['gflops_per_s']:6.1f} GFLOP/s = {fraction:.0%} of the matmul rate")
-print(f"measured: a training step takes {train['mean_s'] / forward['mean_s']:.1f} forward passes")
+print(f"measured: a training step takes {train['median_s'] / forward['median_s']:.1f} forward passes (medians)")
 
 # %% [markdown]
 # A training step has about three forward passes of arithmetic (the gradients with respect

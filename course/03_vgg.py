@@ -39,8 +39,8 @@
 # **Run time.** About 2½ minutes on the course's 2-core CPU machine (measured under nbval,
 # with the CPU settings below). It has not been run on a GPU (the course's GPU machine has
 # no TensorFlow); VGG16's timings on an NVIDIA H200 come from a results file (section
-# "Timing, briefly": 2.44 ms forward and 9.71 ms per training step for a batch of 32 in mixed
-# bfloat16). Everything runs offline; only the cell that classifies a photograph with ImageNet weights needs internet
+# "Timing, briefly": a median of 2.43 ms forward and 9.70 ms per training step for a batch of
+# 32 in mixed bfloat16). Everything runs offline; only the cell that classifies a photograph with ImageNet weights needs internet
 # (Colab).
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
@@ -950,9 +950,9 @@ if not any(results.is_gpu(record) for record in records):
 
 # %% [markdown]
 # The rows from the course's 2-core CPU take seconds per batch; the NVIDIA H200 rows (Keras
-# on JAX, measured on 2026-12-04) take milliseconds: 3.67 ms forward and 18.53 ms per
-# training step for a batch of 32 in float32, 2.44 ms and 9.71 ms in `mixed_bfloat16`
-# (means; notebook 06 reads these files in full). The source post on VGG timed its network
+# on JAX, measured on 2026-12-04) take milliseconds: a median of 3.67 ms forward and 18.46 ms
+# per training step for a batch of 32 in float32, 2.43 ms and 9.70 ms in `mixed_bfloat16`
+# (notebook 06 reads these files in full). The source post on VGG timed its network
 # too, on a CPU; erratum (a) below compares its figures with the CPU rows, once it has shown
 # which network the post actually timed.
 
@@ -1006,7 +1006,7 @@ flop_ratio = typo_total["flops"] / total["flops"]  # the post's network against 
 print(f"the post's network does {flop_ratio:.2f} times VGG16's FLOPs per image")
 cpu_records = [record for record in records if not results.is_gpu(record)]  # the post ran on a CPU
 for row in results.bench_rows(cpu_records, models=["vgg_D"], modes=list(source_post)):
-    ours_ms, post_ms = row["mean_ms"] / row["batch_size"], 1e3 * source_post[row["mode"]] / 32
+    ours_ms, post_ms = row["median_ms"] / row["batch_size"], 1e3 * source_post[row["mode"]] / 32
     print(f"{row['device']} {row['backend']:<10} {row['mode']:<9} {ours_ms:4.0f} ms per image; the post: "
           f"{post_ms:4.0f} ms, {post_ms / ours_ms:.1f}x per image, {post_ms / ours_ms / flop_ratio:.1f}x per FLOP")
     assert ours_ms < post_ms

@@ -1138,9 +1138,9 @@ for row in results.bench_rows(measured, models=["googlenet", "inception_v3"]):
 # %% [markdown]
 # The course's 2-core CPU files, then the NVIDIA H200's (Keras on JAX, the source post's batch
 # of 32, at 224x224 for GoogLeNet and 299x299 for Inception v3). The first table gives each
-# timing's mean and standard deviation (`results.bench_table`, shared by the course's
-# notebooks); the second gives what section 7 asks a report to show: the median of the same
-# timed steps and their spread, from the fastest to the slowest. On the H200, mixed bfloat16
+# timing's median, the standard deviation of its steps, and the rates computed from the median
+# (`results.bench_table`, shared by the course's notebooks); the second gives what section 7
+# asks a report to show: the median with its spread, from the fastest step to the slowest. On the H200, mixed bfloat16
 # shortens Inception v3's training step from a median of 23.12 to 16.59 ms, and GoogLeNet's not
 # at all (8.06 and 8.12 ms). The forward passes gain little or lose: Inception v3's median goes
 # from 4.38 to 4.25 ms, GoogLeNet's from 2.00 to 2.48 ms. Notebook 06 sets these beside the

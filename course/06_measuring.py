@@ -134,14 +134,16 @@ lenet_step = timing.benchmark(models.lenet5(), batch_size=128, mode="train", ste
 print(f"{hardware.device_description()}")
 print(f"first step (traces and compiles): {1e3 * lenet_step['first_step_s']:8.1f} ms")
 print(f"timed steps: mean {1e3 * lenet_step['mean_s']:.2f} ± {1e3 * lenet_step['std_s']:.2f} ms, median "
-      f"{1e3 * lenet_step['median_s']:.2f} ms, {lenet_step['images_per_s']:,.0f} images/s")
+      f"{1e3 * lenet_step['median_s']:.2f} ms, {lenet_step['images_per_s']:,.0f} images/s (from the median)")
 assert lenet_step["first_step_s"] > 3 * lenet_step["median_s"]  # compiling costs more than a step
 
 # %% [markdown]
 # The first step costs many ordinary steps (asserted: more than three): a benchmark that timed
 # it would report the compiler. The ± is the **sample standard deviation** of the step times,
 # $s = \sqrt{\sum_i (t_i - \bar t)^2 / (n - 1)}$; the **median** (the middle time) is not
-# moved by one slow step, when another process takes the CPU for a moment.
+# moved by one slow step, when another process takes the CPU for a moment. So every rate in
+# the course (images/s, FLOP/s, the share of the matrix product's rate) is computed from the
+# median, here and in the results files.
 #
 # `model.predict_on_batch` looks like a forward step, but it runs a different program:
 # Keras's own predict function, compiled its own way, called through Keras's per-call

@@ -281,13 +281,17 @@ def results_table(name, record):
     versions = ", ".join(f"{key} {value}" for key, value in provenance.get("versions", {}).items())
     lines = [f"### {name}", ""]
     if record["schema"].startswith("cnn-course/bench/"):
-        # The columns of support.results.bench_table, which the notebooks print.
-        lines += ["| model | mode | precision | batch | ms/batch (mean) | ± sd | images/s | TFLOP/s | % of matmul |",
+        # The columns of support.results.bench_table, which the notebooks print: every rate from
+        # the median time (support.results.median_rates; older files stored mean-based rates).
+        lines += ["| model | mode | precision | batch | ms/batch (median) | sd | images/s | TFLOP/s | % of matmul |",
                   "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for row in record["results"]:
+            median_s = row["median_ms"] / 1e3
+            tflops = row["flops_per_image"] * row["batch_size"] * (1 if row["mode"] == "forward" else 3) / median_s / 1e12
+            share = tflops / record["matmul"][row["precision"]]["tflops_per_s"]
             lines.append(f"| {row['model']} | {row['mode']} | {row['precision']} | {row['batch_size']} | "
-                         f"{row['mean_ms']:.2f} | {row['std_ms']:.2f} | {row['images_per_s']:.1f} | "
-                         f"{row['tflops_per_s']:.3f} | {100 * row['fraction_of_matmul']:.1f} |")
+                         f"{row['median_ms']:.2f} | {row['std_ms']:.2f} | {row['batch_size'] / median_s:.1f} | "
+                         f"{tflops:.3f} | {100 * share:.1f} |")
     else:
         lines += ["| model | parameters | epochs | batch | training s | test accuracy | test loss |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

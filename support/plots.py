@@ -303,16 +303,16 @@ def plot_step_breakdown(records, models, precision="float32"):
     return figure
 
 
-def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=True, modes=None):
+def plot_bench(records, model, quantity="median_ms", extra_rows=None, log_scale=True, modes=None):
     """Bar chart of one model's timings across devices, backends and precisions.
 
     Args:
         records: bench records. model: the model's name, e.g. "vgg_D".
-        quantity: "mean_ms" (time per batch) or "images_per_s".
+        quantity: "median_ms" (time per batch), "mean_ms" or "images_per_s" (from the median).
         extra_rows: other figures to show beside them, e.g. the source posts' published ones or the
             notebook's own run: dicts with ``label``, ``mode``, the quantity and optionally a
             matplotlib ``color`` (grey by default), e.g.
-            ``{"label": "2017 seed (TF1)", "mode": "forward", "mean_ms": 80.0}``.
+            ``{"label": "2017 seed (TF1)", "mode": "forward", "median_ms": 80.0}``.
         log_scale: a logarithmic axis (CPU and GPU differ by orders of magnitude).
         modes: the panels to draw, e.g. ``["forward", "train"]``; None draws every mode found.
 
@@ -324,8 +324,8 @@ def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=Tr
 
     from support import results, timing
 
-    if quantity not in ("mean_ms", "images_per_s"):
-        raise ValueError(f"quantity={quantity!r}: use 'mean_ms' or 'images_per_s'.")
+    if quantity not in ("median_ms", "mean_ms", "images_per_s"):
+        raise ValueError(f"quantity={quantity!r}: use 'median_ms', 'mean_ms' or 'images_per_s'.")
     bars = [(f"{row['device']} · {row['backend']} · {row['precision']} · batch {row['batch_size']}",
              row["mode"], row[quantity], "tab:orange" if row["gpu"] else "tab:blue")
             for row in results.bench_rows(records, models=[model], modes=modes)]
@@ -341,7 +341,8 @@ def plot_bench(records, model, quantity="mean_ms", extra_rows=None, log_scale=Tr
         axis.barh([bar[0] for bar in chosen], [bar[2] for bar in chosen], color=[bar[3] for bar in chosen])
         axis.invert_yaxis()
         axis.set_title(f"{model}, {mode} step")
-        axis.set_xlabel("ms per batch" if quantity == "mean_ms" else "images per second")
+        axis.set_xlabel({"median_ms": "median ms per batch", "mean_ms": "mean ms per batch"}.get(
+            quantity, "images per second (from the median)"))
         if log_scale:  # bars start a decade below the smallest, not at an arbitrary edge
             axis.set_xscale("log")
             axis.set_xlim(left=10 ** math.floor(math.log10(min(bar[2] for bar in chosen)) - 1))

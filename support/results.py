@@ -145,10 +145,37 @@ def load_results(kind="bench", directory=None, backend=None, device_contains=Non
     return sorted(records, key=lambda record: record["provenance"]["date"])
 
 
+def median_rates(record):
+    """The bench record with every row's rates recomputed from its median time (in place).
+
+    ``images_per_s``, ``tflops_per_s`` and ``fraction_of_matmul`` come from ``median_ms``, as
+    the matrix product's rate does. Files written before the bench used the median for every
+    rate (2026-12-04) hold mean-based rates; their times are kept as measured, so their rates
+    are recomputed when they are read. Rows without a usable median are left for
+    :func:`validate_bench_record` to refuse. Returns the record.
+    """
+    matmul = record.get("matmul", {})
+    for row in record.get("results", []):
+        try:
+            median_s = row["median_ms"] / 1e3
+            work = row["flops_per_image"] * row["batch_size"] * timing.FLOPS_FACTOR[row["mode"]]
+            row["images_per_s"] = row["batch_size"] / median_s
+            row["tflops_per_s"] = work / median_s / 1e12
+            row["fraction_of_matmul"] = row["tflops_per_s"] / matmul[row["precision"]]["tflops_per_s"]
+        except (KeyError, TypeError, ZeroDivisionError):
+            continue
+    return record
+
+
 def read_record(path):
-    """Read one result file and validate it; raise ValueError naming the file if it is bad."""
+    """Read one result file and validate it; raise ValueError naming the file if it is bad.
+
+    A bench file's rates are recomputed from its median times first (:func:`median_rates`).
+    """
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
+        if _kind_of(record) == "bench":
+            median_rates(record)
         _VALIDATORS[_kind_of(record)](record)
     except (ValueError, TypeError, AttributeError) as error:
         raise ValueError(f"{path}: {error}") from None
@@ -192,7 +219,7 @@ def _close(found, expected, name, where, tolerance=1e-3):
     """ValueError unless ``found`` is within ``tolerance`` (relative) of ``expected``."""
     if not math.isclose(found, expected, rel_tol=tolerance):
         raise ValueError(f"field {where}.{name}={found!r} disagrees with the {expected!r} that "
-                         "the record's other fields give.")
+                         "the record's other fields give (every rate comes from the median time).")
 
 
 def validate_provenance(record):
@@ -220,8 +247,9 @@ def validate_bench_record(record):
     """Raise ValueError naming the first missing or inconsistent field of a bench record.
 
     Checks the schema, the provenance, positive times, and that the derived figures agree:
-    ``images_per_s = batch / mean``, ``tflops_per_s = flops_per_image * batch * (1 forward,
-    else 3) / mean``, ``fraction_of_matmul = tflops_per_s / matmul[precision]`` in (0, 1.5),
+    ``images_per_s = batch / median``, ``tflops_per_s = flops_per_image * batch * (1 forward,
+    else 3) / median`` (every rate from the median time), ``fraction_of_matmul = tflops_per_s
+    / matmul[precision]`` in (0, 1.5),
     and, where the file has a ``harness_check``, ``harness_over_bare = harness / bare``.
     """
     if _kind_of(record) != "bench":
@@ -261,13 +289,14 @@ def _validate_bench_result(result, matmul, where):
     batch = _number(result, "batch_size", where, low=1)
     _number(result, "params", where, low=1)
     flops = _number(result, "flops_per_image", where, low=0, low_open=True)
-    mean_s = _number(result, "mean_ms", where, low=0, low_open=True) / 1e3
-    _number(result, "median_ms", where, low=0, low_open=True)
+    _number(result, "mean_ms", where, low=0, low_open=True)
+    median_s = _number(result, "median_ms", where, low=0, low_open=True) / 1e3
     _number(result, "std_ms", where, low=0)
-    _close(_number(result, "images_per_s", where, low=0, low_open=True), batch / mean_s,
+    _close(_number(result, "images_per_s", where, low=0, low_open=True), batch / median_s,
            "images_per_s", where)
     tflops = _number(result, "tflops_per_s", where, low=0, low_open=True)
-    _close(tflops, flops * batch * timing.FLOPS_FACTOR[mode] / mean_s / 1e12, "tflops_per_s", where)
+    _close(tflops, flops * batch * timing.FLOPS_FACTOR[mode] / median_s / 1e12,
+           "tflops_per_s", where)
     matmul_rate = _number(_field(matmul, result["precision"], "matmul"), "tflops_per_s",
                           f"matmul.{result['precision']}")
     fraction = _number(result, "fraction_of_matmul", where, low=0, high=1.5, low_open=True)
@@ -357,15 +386,16 @@ def bench_table(records, models=None, modes=None):
         records: bench records (from :func:`load_results`). models, modes: keep only these.
 
     Returns:
-        str: one line per timing: device, backend, model, mode, precision, batch, mean and
-        standard deviation in ms, images/s, TFLOP/s and the percentage of the matmul rate.
+        str: one line per timing: device, backend, model, mode, precision, batch, median and
+        standard deviation of the step time in ms, and the rates from the median: images/s,
+        TFLOP/s and the percentage of the matmul rate.
     """
     header = (f"{'device':<28} {'backend':<10} {'model':<16} {'mode':<9} {'precision':<14} "
-              f"{'batch':>5} {'ms/batch':>10} {'+-':>8} {'images/s':>10} {'TFLOP/s':>8} {'%matmul':>7}")
+              f"{'batch':>5} {'median ms':>10} {'std ms':>8} {'images/s':>10} {'TFLOP/s':>8} {'%matmul':>7}")
     lines = [header, "-" * len(header)]
     for row in bench_rows(records, models, modes):
         lines.append(f"{row['device']:<28} {row['backend']:<10} {row['model']:<16} {row['mode']:<9} "
-                     f"{row['precision']:<14} {row['batch_size']:>5} {row['mean_ms']:>10.2f} "
+                     f"{row['precision']:<14} {row['batch_size']:>5} {row['median_ms']:>10.2f} "
                      f"{row['std_ms']:>8.2f} {row['images_per_s']:>10.1f} {row['tflops_per_s']:>8.3f} "
                      f"{100 * row['fraction_of_matmul']:>7.1f}")
     return "\n".join(lines)

@@ -358,7 +358,8 @@ def benchmark(model, batch_size, mode="forward", steps=20, warmup=5, jit_compile
     Returns:
         dict: ``mean_s, std_s, median_s, min_s, times_s, first_step_s, steps, warmup,
         batch_size, mode, precision, jit_compile, images_per_s, flops_per_image,
-        flops_per_step, gflops_per_s``.
+        flops_per_step, gflops_per_s``. Every rate comes from the median time, as the matrix
+        product's does (:func:`matmul_rate`): one slow step moves a mean, not a median.
     """
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {list(MODES)}.")
@@ -377,8 +378,8 @@ def benchmark(model, batch_size, mode="forward", steps=20, warmup=5, jit_compile
     return {**summary, "times_s": times_s, "first_step_s": first_step_s, "steps": steps,
             "warmup": warmup, "batch_size": batch_size, "mode": mode,
             "precision": model_precision(model), "jit_compile": bool(jit_compile),
-            "images_per_s": batch_size / summary["mean_s"], "flops_per_image": flops_per_image,
-            "flops_per_step": flops_per_step, "gflops_per_s": flops_per_step / summary["mean_s"] / 1e9}
+            "images_per_s": batch_size / summary["median_s"], "flops_per_image": flops_per_image,
+            "flops_per_step": flops_per_step, "gflops_per_s": flops_per_step / summary["median_s"] / 1e9}
 
 
 def bare_step(model, mode="forward", learning_rate=0.01, momentum=0.9):

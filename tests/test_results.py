@@ -219,14 +219,40 @@ def test_bench_table_is_fixed_width_and_deterministic():
     assert table == results.bench_table(records, modes=["train"])
 
 
+def test_every_rate_comes_from_the_median_time(tmp_path):
+    """A rate that disagrees with its median time is refused; an older file's are recomputed."""
+    record = bench_record()
+    row = record["results"][1]  # train, 10 ms: one slow step takes the mean to 12 ms
+    row["mean_ms"] = 12.0
+    results.validate_bench_record(record)  # the rates are the median's (10 ms)
+    assert row["images_per_s"] == pytest.approx(32 / 0.010)
+    older = copy.deepcopy(record)  # as written before 2026-12-04: rates from the mean
+    older["results"][1].update(images_per_s=32 / 0.012, tflops_per_s=row["tflops_per_s"] * 10 / 12,
+                               fraction_of_matmul=row["fraction_of_matmul"] * 10 / 12)
+    with pytest.raises(ValueError, match=r"results\[1\].images_per_s=.* disagrees"):
+        results.validate_bench_record(older)
+    path = tmp_path / "bench-tensorflow-old-cpu-20261123-000000.json"
+    path.write_text(json.dumps(older))
+    read = results.read_record(path)["results"][1]  # recomputed, times kept
+    assert read["mean_ms"] == 12.0 and read["median_ms"] == 10.0
+    for key in ("images_per_s", "tflops_per_s", "fraction_of_matmul"):
+        assert read[key] == pytest.approx(row[key]), key
+
+
+def test_committed_rates_agree_with_their_median_times():
+    for record in results.load_results("bench"):
+        for row in record["results"]:
+            assert row["images_per_s"] == pytest.approx(row["batch_size"] / (row["median_ms"] / 1e3), rel=1e-9)
+
+
 def test_plot_bench_draws_one_bar_per_timing():
-    extra = [{"label": "2017 seed (TF1, Titan X)", "mode": "forward", "mean_ms": 30.0}]
+    extra = [{"label": "2017 seed (TF1, Titan X)", "mode": "forward", "median_ms": 30.0}]
     figure = plots.plot_bench([bench_record()], "lenet5", extra_rows=extra)
     forward_axis, train_axis = figure.axes
     assert len(forward_axis.patches) == 2 and len(train_axis.patches) == 1
     assert forward_axis.patches[1].get_width() == 30.0
     assert forward_axis.patches[1].get_facecolor() == matplotlib.colors.to_rgba("tab:gray")
-    ours = {"label": "this notebook", "mode": "gradients", "mean_ms": 7.0, "color": "tab:green"}
+    ours = {"label": "this notebook", "mode": "gradients", "median_ms": 7.0, "color": "tab:green"}
     figure = plots.plot_bench([bench_record()], "lenet5", extra_rows=[ours])
     assert [axis.get_title() for axis in figure.axes] == [
         "lenet5, forward step", "lenet5, gradients step", "lenet5, train step"]
