@@ -552,7 +552,7 @@ assert big and live["lenet5"]["forward"]["fraction_of_matmul"] < 0.5 * min(big)
 # section comes back to them). The float32 matrix product's rate
 # shows it: above the 66.9 TFLOP/s of the chip's plain float32 units (NVIDIA's H100 SXM
 # specification; the H200 has the same chip). Per image, medians, and the share of the file's
-# matrix-product rate computed from the median too:
+# matrix-product rate (from the median, as every rate):
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -565,14 +565,10 @@ for record in gpu_records:
 
 def gpu_line(name, precision):
     """Microseconds per image forward and per training step, and their shares of the matmul rate."""
-    rows = gpu_measured[name, precision]
-    cells = []
-    for mode in ("forward", "train"):
-        row, record = rows[mode]
-        tflops = row["flops_per_image"] * row["batch_size"] * timing.FLOPS_FACTOR[mode] / row["median_ms"] / 1e9
-        cells.append((1e3 * row["median_ms"] / row["batch_size"], tflops / record["matmul"][precision]["tflops_per_s"]))
-    (forward_us, forward_share), (train_us, train_share) = cells
-    return f"{names[name]:<16} {forward_us:8.1f} µs {train_us:9.1f} µs {forward_share:6.1%} {train_share:6.1%}"
+    forward, train = (gpu_measured[name, precision][mode][0] for mode in ("forward", "train"))
+    return (f"{names[name]:<16} {1e3 * forward['median_ms'] / forward['batch_size']:8.1f} µs "
+            f"{1e3 * train['median_ms'] / train['batch_size']:9.1f} µs "
+            f"{forward['fraction_of_matmul']:6.1%} {train['fraction_of_matmul']:6.1%}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
