@@ -824,18 +824,36 @@ for name, (measured_rate, roof) in checked.items():
 # %% [markdown]
 # ## Precision: float32, float16 and bfloat16
 # A float32 number has 8 exponent bits and 23 stored fraction bits: about 7 decimal digits,
-# over a range to $3 \times 10^{38}$. **float16** keeps 10 fraction bits but only 5 exponent
-# bits: its largest value is 65,504, its smallest $2^{-24} \approx 6 \times 10^{-8}$, and
-# gradients below half of that become 0.
-# **bfloat16** keeps float32's 8 exponent bits (the same range) and only 7 fraction bits
-# (2 to 3 digits). Both halve the bytes per value. Measured by rounding through each type:
+# over a range to $3.4 \times 10^{38}$. **float16** keeps 10 fraction bits but only 5 exponent
+# bits; **bfloat16** keeps float32's 8 exponent bits (the same range) and only 7 fraction bits
+# (2 to 3 digits). Both halve the bytes per value. Three figures describe a format: its
+# **machine epsilon**, the gap between 1 and the next number it holds ($2^{-7}$ for 7 fraction
+# bits); its largest value; and its smallest *normal* value. Below that lie the **subnormal**
+# numbers, which give up the fraction's leading 1, and with it digits, to come closer to zero;
+# what is below half of the smallest subnormal rounds to 0 (a tiny gradient, say). As the
+# formats describe themselves (NumPy's `finfo`, and `ml_dtypes`' for bfloat16):
 
 # %%
-probes = np.array([1 + 2 ** -8, 1 + 2 ** -11, 70_000.0, 1e-8], dtype="float32")
+import ml_dtypes
+
+formats = {"float32": np.finfo(np.float32), "float16": np.finfo(np.float16),
+           "bfloat16": ml_dtypes.finfo(ml_dtypes.bfloat16)}
+for name, info in formats.items():
+    print(f"{name:<9} epsilon 2^{int(np.log2(float(info.eps)))}, largest {float(info.max):.5g}, smallest normal "
+          f"{float(info.smallest_normal):.2g}, smallest subnormal {float(info.smallest_subnormal):.2g}")
+assert [int(np.log2(float(info.eps))) for info in formats.values()] == [-23, -10, -7]  # the fraction bits
+
+# %% [markdown]
+# Rounding through each type shows what those figures mean, on numbers chosen away from the
+# half-way points between two numbers of a format (there a tie is broken towards an even last
+# bit, which would show the tie rule, not the resolution):
+
+# %%
+probes = np.array([1 + 2 ** -7, 1 + 2 ** -10, 1 + 0.6 * 2 ** -7, 70_000.0, 1e-8], dtype="float32")
 rounded = {dtype: keras.ops.convert_to_numpy(keras.ops.cast(keras.ops.cast(probes, dtype), "float32"))
            for dtype in ("float16", "bfloat16")}
 for dtype, values in rounded.items():
-    print(f"{dtype:<9}", "  ".join(f"{p:g} -> {r:g}" for p, r in zip(probes, values)))
+    print(f"{dtype:<9}", "  ".join(f"{p:.8g} -> {r:.8g}" for p, r in zip(probes, values)))
 with np.errstate(over="ignore"):  # 70,000 overflows float16: inf, as intended
     assert np.array_equal(probes.astype(np.float16).astype("float32"), rounded["float16"])  # NumPy agrees
 bits = probes.view(np.uint32).astype(np.uint64)  # bfloat16 = float32's top 16 bits, rounded to nearest even
@@ -843,8 +861,10 @@ by_hand = ((bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000).astype(np.uint32).
 assert np.array_equal(by_hand, rounded["bfloat16"])
 
 # %% [markdown]
-# float16 keeps $1 + 2^{-8}$ but overflows at 70,000 and flushes $10^{-8}$ to zero; bfloat16
-# keeps the large and the small number, but rounds $1 + 2^{-8}$ to 1. Both agree with an
+# float16 keeps $1 + 2^{-7}$ and $1 + 2^{-10}$ (its epsilon), but overflows at 70,000 and
+# flushes $10^{-8}$ to zero. bfloat16 keeps the large and the small number, roughly (70,000
+# becomes 70,144), rounds $1 + 2^{-10}$ to 1, and $1 + 0.6 \cdot 2^{-7}$ up to $1 + 2^{-7}$:
+# to the nearest number it holds, not down. Both agree with an
 # independent reference (asserted): NumPy's float16, and bfloat16 written out as float32's
 # top 16 bits, rounded to the nearest even. **Mixed precision**
 # (`keras.mixed_precision.set_dtype_policy("mixed_bfloat16")`) computes each layer in the
