@@ -94,16 +94,12 @@ def fold_plotting_cells(notebook):
     """Tag every plotting cell's input to be folded on the site; the notebooks stay whole.
 
     A reader of the site wants the figure; the code that draws it opens on a click.
-    Returns the number of cells folded.
     """
-    folded = 0
     for cell in notebook.cells:
         if is_plotting_cell(cell):
             tags = cell.metadata.setdefault("tags", [])
             if FOLD_TAG not in tags:
                 tags.append(FOLD_TAG)
-            folded += 1
-    return folded
 
 
 def notebook_page(path):
