@@ -36,9 +36,9 @@
 # **Prerequisites.** Python and NumPy; what a neural network, a loss, gradient descent and
 # an epoch are (any introductory course); no convolutional networks.
 #
-# **Run time.** About one and a half to two minutes on the course's 2-core CPU (71 to 117 s
-# measured, the machine shared with other work; most of it training LeNet-5); on a GPU: not
-# measured yet.
+# **Run time.** 88 to 104 s on a 2-core CPU like the CI machine's (measured in CI's two
+# lanes, `course/run_times.json`), most of it training LeNet-5. On a GPU it has not been run;
+# the settings cell prints an estimate of its GPU settings on a Colab T4, marked as one.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
@@ -87,7 +87,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, exercises, hardware, models, plots
+from support import counting, data, exercises, hardware, models, plots, sizing
 from support import receptive_field as rf
 
 keras.utils.set_random_seed(0)
@@ -98,6 +98,7 @@ settings = hardware.choose_settings(
     cpu={"epochs": 10, "batch_size": 128},
     gpu={"epochs": 20, "batch_size": 128},
 )
+colab = sizing.print_colab_estimate(sizing.lesson_workloads("01", settings.gpu))
 
 # %% [markdown]
 # ## A short history, as data
@@ -273,7 +274,7 @@ def conv_stack(kernels, channels=64, size=32):
         x = keras.layers.Conv2D(channels, kernel, padding="same", name=f"conv{index}")(x)
     return keras.Model(inputs, x)
 
-
+# %%
 shares = []
 for small, large in (([3, 3], [5]), ([3, 3, 3], [7])):
     stacked, single = conv_stack(small), conv_stack(large)
@@ -331,7 +332,7 @@ def gradient_norms(activation, depth=8, width=128):
         loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(batch_labels, model(batch_images)))
     return np.array([float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)])
 
-
+# %%
 norms = {activation: gradient_norms(activation) for activation in ("sigmoid", "tanh", "relu")}
 
 # %%
@@ -382,7 +383,7 @@ show.source(lenet_module.lenet5)
 # and S4, `Dense` for F6 and the output. The table below is computed from the layers'
 # configurations. Its columns: each layer's output shape; its trainable and other
 # parameters; its **FLOPs** per image, floating-point operations, a multiply-add counted as
-# 2, in millions (MFLOPs); and its output for one image in float32, in KiB (1,024 bytes).
+# 2, in millions (MFLOPs); and its output for one image in float32, in KiB ($2^{10}$ bytes).
 
 # %%
 lenet = models.lenet5(input_shape=(32, 32, 1), num_classes=10)
@@ -513,13 +514,14 @@ plots.show_images(x_test[wrong], labels=y_test[wrong], predictions=predicted[wro
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None`
 # and run the cell. It says whether you are right, not what the answer is.
 #
-# 1. How many parameters has a 3x3 convolution from 64 to 96 channels, with biases?
+# 1. How many parameters has a 3x3 convolution from $c_{in} = 64$ to $c_{out} = 96$ channels, with
+#    biases?
 #
 #    *Hint:* each output channel has one $k \times k \times c_{in}$ kernel and one bias.
 
 # %%
 answer = None  # your answer: the number of parameters
-exercises.check(answer, keras.Sequential([keras.Input((8, 8, 64)), keras.layers.Conv2D(96, 3)]).count_params())
+exercises.check_exercise("01.1", answer)
 
 # %% [markdown]
 # 2. What is the side of the receptive field of three 3x3 convolutions (stride 1) followed by
@@ -529,9 +531,7 @@ exercises.check(answer, keras.Sequential([keras.Input((8, 8, 64)), keras.layers.
 
 # %%
 answer = None  # your answer: the side of the field, in pixels
-stack = keras.Sequential([keras.Input((32, 32, 1)), *[keras.layers.Conv2D(1, 3, padding="same") for _ in range(3)],
-                          keras.layers.MaxPooling2D(2, name="pool")])
-exercises.check(answer, rf.receptive_fields(stack)["pool"][0].size)
+exercises.check_exercise("01.2", answer)
 
 # %% [markdown]
 # 3. (Open.) Train LeNet-5 with `activation="relu", pooling="max"` at this notebook's
@@ -545,53 +545,10 @@ exercises.check(answer, rf.receptive_fields(stack)["pool"][0].size)
 #
 #    *A correct answer shows* a table with one validation accuracy per network and seed, the
 #    two means, the two spreads, and a verdict that follows the rule above: "ReLU and max
-#    pooling are better", "worse", or "no difference measurable with these seeds". A worked
-#    answer, at a reduced scale on a CPU, is at the end of the notebook.
-
-# %% [markdown]
-# ## Worked answers
-# **Exercise 3**, at a reduced scale that fits this notebook's budget on a CPU: fewer training
-# images and epochs than the exercise asks (the settings line says how many; on a GPU the
-# exercise's full criterion runs). The split, the validation images, the optimiser and the
-# rule are the exercise's; each network is trained from the same seeds.
-
-# %%
-worked = hardware.choose_settings(cpu={"train_images": 10000, "epochs": 2, "seeds": 2},
-                                  gpu={"train_images": len(x_train), "epochs": settings.epochs, "seeds": 3})
-worked_ds = data.tf_dataset(standardize(x_train[:worked.train_images]), y_train[:worked.train_images],
-                            settings.batch_size, shuffle=True)
-
-
-def final_val_accuracy(activation, pooling, seed):
-    """Validation accuracy of a LeNet-5 trained from `seed` with the worked settings."""
-    keras.utils.set_random_seed(seed)
-    model = models.lenet5(activation=activation, pooling=pooling)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model.fit(worked_ds, validation_data=val_ds, epochs=worked.epochs, shuffle=False,
-                     verbose=0).history["val_accuracy"][-1]
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-variants = {"tanh + average": ("tanh", "average"), "ReLU + max": ("relu", "max")}
-val_accuracies = {name: np.array([final_val_accuracy(*variant, seed) for seed in range(worked.seeds)])
-                  for name, variant in variants.items()}
-for name, values in val_accuracies.items():
-    print(f"{name:<15} seeds {', '.join(f'{value:.4f}' for value in values)}: mean {values.mean():.4f}, "
-          f"spread {np.ptp(values):.4f}")
-difference = val_accuracies["ReLU + max"].mean() - val_accuracies["tanh + average"].mean()
-largest_spread = max(np.ptp(values) for values in val_accuracies.values())
-lenet_verdict = ("no difference measurable with these seeds" if abs(difference) <= largest_spread
-                 else "ReLU and max pooling are better" if difference > 0 else "ReLU and max pooling are worse")
-print(f"difference of the means {difference:+.4f}, largest spread {largest_spread:.4f}: {lenet_verdict}")
-if worked.profile == "cpu":  # checked on two sets of seeds; the GPU criterion is not measured yet
-    assert lenet_verdict == "ReLU and max pooling are better"
-
-# %% [markdown]
-# On the CPU settings ReLU and max pooling reach a higher validation accuracy, by more than
-# the spread between seeds (the verdict printed, asserted for the CPU settings). This measures a short training:
-# ReLU and max pooling learn faster. Whether the gap stays after `settings.epochs` epochs on
-# all the training images, the exercise's full criterion, this reduced run does not say; on
-# a GPU the cell above runs that criterion.
+#    pooling are better", "worse", or "no difference measurable with these seeds".
+#
+# Worked answers, to read after trying: [the answers to notebook 01](answers/01_lenet_history_answers.ipynb)
+# (exercise 3 there at a reduced scale on a CPU, its full criterion on a GPU).
 
 # %% [markdown]
 # ## References

@@ -27,7 +27,7 @@
 # * read AlexNet written in Keras, and count its parameters and FLOPs per layer;
 # * say what ReLU, local response normalisation, overlapping pooling, dropout and data
 #   augmentation do, each from a cell that measures it, and what the paper claimed for them;
-# * train an AlexNet-style network, with those ideas, to 90% test accuracy on Fashion-MNIST
+# * train an AlexNet-style network, with those ideas, to 90% test accuracy (asserted) on Fashion-MNIST
 #   on a CPU;
 # * relate the 2012 two-GPU split to grouped convolutions, and train with data parallelism
 #   (`tf.distribute.MirroredStrategy`);
@@ -88,7 +88,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from support import counting, data, exercises, hardware, models, plots, timing
+from support import counting, data, exercises, hardware, models, plots, sizing, timing
 from support import layers as course_layers
 from support import training
 
@@ -101,6 +101,7 @@ settings = hardware.choose_settings(
     gpu={"batch_size": 32, "steps": 20, "train_steps": 20, "warmup": 5, "matmul_size": 4096,
          "mirrored_images": 60000, "mirrored_batch": 512, "race_seeds": 5},
 )
+colab = sizing.print_colab_estimate(sizing.lesson_workloads("02", settings.gpu))
 
 # %% [markdown]
 # ## AlexNet in 2012
@@ -185,8 +186,8 @@ plots.layer_bars(table, columns=("params", "flops"), title="AlexNet per layer")
 # ### ReLU: training faster than tanh
 # The paper's Figure 1: a four-layer CNN on CIFAR-10 reaches 25% training error six times
 # (`paper["relu_speedup"]`) faster with ReLU, $\max(0, x)$, than with $\tanh x$, each with
-# the learning rate that trained it fastest (Section 3.1). In miniature: a small CNN on 6,400
-# Fashion-MNIST images, once with tanh and once with ReLU, the same initial weights, SGD with
+# the learning rate that trained it fastest (Section 3.1). In miniature: a small CNN on the
+# first Fashion-MNIST images (`fashion_x[:6400]`), once with tanh and once with ReLU, the same initial weights, SGD with
 # momentum 0.9, and the training error of every batch measured before its update. First the
 # inputs, prepared two ways: AlexNet's (raw 0-255 pixel values minus the mean image,
 # Section 2), and today's standardised ones.
@@ -233,7 +234,7 @@ for name, images, stddev in (("2012", inputs_2012, 0.01), ("today", inputs_today
 # saturated unit passes almost no gradient back, so tanh *should* learn slowly there; ReLU's
 # slope is 1 wherever it is active. Now the race, measured so that no single noisy moment
 # decides it: several seeds for each network, and as the score the **mean training error
-# over all 200 batches** (two epochs), the area under the error curve divided by its length.
+# over every batch of two epochs**, the area under the error curve divided by its length.
 # A third setting repeats today's recipe with a ten times larger learning rate.
 #
 # `train_on_batch` returns the loss and metrics of the batch it trained on only if the
@@ -445,7 +446,7 @@ show.source(alexnet_module.fashion_alexnet)
 # reasons. VGG's Table 3, above, found that LRN did not improve its configuration A. And batch
 # normalisation does something LRN does not: it scales every channel to mean 0 and variance 1
 # over the batch, then learns a scale and a shift, so that each layer's inputs keep their
-# scale while the weights change; Ioffe and Szegedy report that it let a network train with
+# scale while the weights change; Ioffe and Szegedy (2015) report that it let a network train with
 # larger learning rates and reach the same accuracy "with 14 times fewer training steps"
 # (their Abstract), which is what a few epochs on a CPU need. `normalization="lrn"` builds the
 # paper's version. This notebook does not race the two at these settings: the choice rests on
@@ -757,7 +758,7 @@ assert spread < 1e-3 and ratio < 1e-2
 #   can sit in the `tf.data` pipeline or inside the model, each with its trade-off.
 # * Together, at a CPU's scale (`fashion_alexnet`: ReLU, overlapping pooling, dropout, flips,
 #   batch normalisation in LRN's place), they reach at least 90% test accuracy on
-#   Fashion-MNIST in a few epochs.
+#   Fashion-MNIST in a few epochs (asserted).
 # * The two-GPU split is a grouped convolution (about a third fewer FLOPs); today's
 #   multi-GPU training is data parallelism, `MirroredStrategy`.
 # * AlexNet's training step has three forward passes of arithmetic but measures more on a
@@ -769,8 +770,8 @@ assert spread < 1e-3 and ratio < 1e-2
 # and run the cell. It says whether you are right, not what the answer is; the hint below
 # each exercise is there if you need it.
 #
-# 1. Fed 259x259 images instead of 227x227, AlexNet's pool5 has 7x7x256 values. How many
-#    parameters does fc6 have then?
+# 1. Fed larger images, `models.alexnet(input_shape=(259, 259, 3))`, AlexNet's pool5 has one
+#    more row and one more column than at 227x227. How many parameters does fc6 have then?
 #
 #    *Hint:* a dense layer has one weight per input and unit, plus one bias per unit.
 
@@ -795,8 +796,8 @@ exercises.check(answer, by_name["conv4"]["flops"] - grouped["conv4"]["flops"])
 #    (`small_cnn(..., learning_rate=...)` and `training_errors`), three seeds each. Which
 #    activation has the lower mean training error with its own best rate?
 #
-#    *Criterion:* the score is the race's, the mean training error over the 200 batches, one
-#    per seed. For each activation take the rate with the lowest mean score over the seeds.
+#    *Criterion:* the score is the race's, the mean training error over all the batches of
+#    two epochs, one per seed. For each activation take the rate with the lowest mean score over the seeds.
 #    Call one activation better only if, at the two best rates, its score is lower on every
 #    seed (the rule by which the race above finds ReLU ahead with the 2012 recipe).
 #
@@ -825,8 +826,8 @@ exercises.check(answer, by_name["conv4"]["flops"] - grouped["conv4"]["flops"])
 # criterion runs); exercise 4 runs as the exercise asks. The rules
 # are the exercises'; the verdicts below are computed from the measurements, not typed.
 #
-# **Exercise 3.** On a CPU: two seeds and one epoch (100 batches) per run, instead of three
-# seeds and 200 batches (the settings line above). The
+# **Exercise 3.** On a CPU: two seeds and one epoch per run, instead of three seeds and two
+# epochs (the settings line above). The
 # rate 0.001 is the race above, on the same seeds and images, so its curves are reused
 # (their first batches are the same run's):
 

@@ -91,7 +91,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from support import counting, data, exercises, hardware, models, results, show
+from support import counting, data, exercises, hardware, models, results, show, sizing
 from support import inception_v3 as inception_v3_module
 from support import layers as course_layers
 from support import receptive_field as rf
@@ -108,6 +108,7 @@ settings = hardware.choose_settings(
     cpu={"epochs": 2, "batch_size": 64, "learning_rate": 3e-3, "gradient_seeds": 3},
     gpu={"epochs": 10, "batch_size": 64, "learning_rate": 3e-3, "gradient_seeds": 5},
 )
+colab = sizing.print_colab_estimate(sizing.lesson_workloads("04", settings.gpu))
 
 # %% [markdown]
 # ## 1. The Inception module
@@ -256,7 +257,8 @@ for row, size, widths, _, _ in TABLE_1:
 print(f"{len(TABLE_1)} rows: every output size and every module's widths equal Table 1")
 
 # %% [markdown]
-# Every output shape matches (the classifier's 1x1x1024 is a vector of 1024 in Keras). Now the
+# Every output shape matches (Table 1's 1x1x1024 for the classifier's input is a vector of 1024
+# in Keras). Now the
 # parameters and operations of each row. The paper counts weights without biases; we count the
 # kernels of each row's convolutions and its MACs:
 
@@ -373,7 +375,7 @@ assert torchvision_style_params() == 6_624_904  # torchvision's documented num_p
 # (notebook 02). GoogLeNet averages each of its 1024 final 7x7 maps to one number (**global
 # average pooling**, from Lin et al.'s network in network) and has one dense layer. The paper
 # (Section 5) reports that this improved top-1 accuracy by about 0.6% over a dense head. The
-# same 1000-way classifier on the flattened 7x7x1024 maps instead:
+# same 1000-way classifier on the 1024 final 7x7 maps, flattened, instead:
 
 # %%
 gap_head = (1024 + 1) * 1000
@@ -880,7 +882,8 @@ print("largest useful logit gap:", {k: round(gap, 2) for k, gap in best_gap.item
 # %% [markdown]
 # For ImageNet the targets are the two printed on the first line, and no logit gap beyond the
 # printed bound for 1000 classes lowers the loss (a smaller bound for ten). What does this do to a trained network's
-# logits? A softmax classifier on 2,000 Fashion-MNIST images, trained long enough to fit them,
+# logits? A softmax classifier on the first Fashion-MNIST images (`train_images_all[:2000]`),
+# trained long enough to fit them,
 # with and without smoothing; after each stage, the mean gap between the true class's logit and
 # the mean of the others, on the training images:
 
@@ -982,7 +985,8 @@ print(f"all {len(ARAUJO_V3)} blocks agree; mixed10 (Mixed_7c): field {last_field
 # Every block agrees, in size, stride and padding. A unit of the last 8x8 map has a field
 # several times the image (the printed factor). The four 17x17 modules `mixed4` to `mixed7` add most of it:
 # the `7x7dbl` branch of each has two kernels 7 pixels tall, which add $2 \times 6 \times 16 =
-# 192$ pixels at a jump of 16 (from 159 to 927). Two cautions from the same article: most of that field is padding at the borders,
+# 192$ pixels at a jump of 16 (from 159 to 927, Mixed_6a to Mixed_6e in the table of Araujo et
+# al., 2019). Two cautions from the same article: most of that field is padding at the borders,
 # and the *effective* receptive field, where the gradient is large, is much smaller and
 # roughly Gaussian (Luo et al., 2016). The table has no Inception v1 (GoogLeNet) row; our field
 # for `inception_5b` rests on the same code, checked empirically above on 3a and 3b.
@@ -1191,7 +1195,7 @@ exercises.check(answer, keras.layers.Concatenate()(naive_branches).shape[-1])
 # %% [markdown]
 # 2. How many weights (without biases) does the 1x1 reduction save in 4e's 5x5 branch?
 #    Compare a 5x5 convolution from 528 to 128 channels with a 1x1 from 528 to 32 followed by
-#    a 5x5 from 32 to 128.
+#    a 5x5 from 32 to 128 (4e's input and widths in the paper's Table 1).
 #
 #    *Hint:* a $k \times k$ convolution from $c_{in}$ to $c_{out}$ channels has
 #    $k^2 c_{in} c_{out}$ weights.

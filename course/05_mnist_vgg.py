@@ -90,7 +90,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import ticker
 
-from support import counting, data, exercises, hardware, models, plots, results, show, training
+from support import counting, data, exercises, hardware, models, plots, results, show, sizing, training
 from support import layers as course_layers
 from support import receptive_field as rf
 from support import vgg as vgg_module
@@ -112,12 +112,13 @@ settings = hardware.choose_settings(
          "train_size": "full", "train_epochs": 15, "train_threshold": 0.996,
          "transfer_epochs": 30, "transfer_seeds": 3, "transfer_test": 10000},
 )
+colab = sizing.print_colab_estimate(sizing.lesson_workloads("05", settings.gpu))
 
 # %% [markdown]
 # ## Why the full VGG does not fit
 # Every 2x2 max pooling with stride 2 halves the map, rounding down: $\lfloor n / 2 \rfloor$
 # (notebook 01's output-size formula with VALID padding). VGG16 has five poolings, made for
-# 224x224 images (224 → 7). On a 28x28 digit:
+# the 224x224 images of Simonyan and Zisserman (2015) (224 → 7). On a 28x28 digit:
 
 # %%
 size, sizes = 28, [28]
@@ -201,7 +202,7 @@ for model in (models.lenet5(), models.mnist_vgg("small"), models.mnist_vgg("full
 
 # %% [markdown]
 # The small MNIST VGG has about as many parameters as LeNet-5 but needs far more arithmetic
-# (the ratios are in the printed rows): its convolutions run on 28x28 and 14x14 maps with many
+# (the ratios are in the printed rows): its convolutions run on the 28x28 maps and their halves with many
 # channels, where LeNet's first layers have 6 and 16. Batch normalisation's moving statistics
 # count as parameters but are not trained (the difference between the two counts).
 
@@ -212,7 +213,7 @@ for model in (models.lenet5(), models.mnist_vgg("small"), models.mnist_vgg("full
 # $N(0, 1)$, and Adam (Kingma and Ba, 2015). The description we have gives neither its channel
 # widths nor its head nor its learning rate. VGG16 (configuration D, Table 1 of Simonyan and
 # Zisserman, 2015) has 16 weight layers, 13 convolutions and 3 dense layers; the post made all
-# 16 convolutional. Here: D's 13 convolution widths in order, then three more 512-wide
+# 16 convolutional. Here: D's 13 convolution widths (Table 1) in order, then three more 512-wide
 # convolutions in place of D's dense layers, all divided by `post_width_divisor` (the widths
 # are printed below); as head, VGG's two dense layers of 4096 units (divided the same way)
 # and the output layer; and Adam at 0.01, ten times Keras's default, as our stand-in for the
@@ -403,7 +404,7 @@ for previous, name in zip(names := list(fixes), names[1:]):
 #   with every fix, beats its test accuracy by more than 25 points.
 # * **He initialisation alone** brings the mean loss of the first 10 batches down to within
 #   2 nats of a uniform guess's $\ln 10$ (printed beside it), but at Adam 0.01 the network
-#   then learns nothing: its test accuracy stays below 30%, near chance, and in the stored
+#   then learns nothing: its test accuracy stays below 30% (asserted), near chance, and in the stored
 #   run the mean loss of its last 10 batches sits at $\ln 10$ (printed), a uniform guess's
 #   loss. Why so large a step stalls the network is not measured here.
 # * **The sane learning rate** makes it learn, by more than 25 points over the post's network.
@@ -428,7 +429,7 @@ show.source(training.train_mnist_vgg)
 
 # %% [markdown]
 # Its parts:
-# * **A validation split.** 5,000 of the 60,000 training digits, chosen with the seed, are
+# * **A validation split.** 5,000 of the training digits, chosen with the seed, are
 #   held out for the curves; the 10,000 test digits are scored once, at the end.
 # * **AdamW with a cosine schedule.** Adam with decoupled weight decay (Loshchilov and Hutter,
 #   2019), its learning rate decayed from 0.002 to 0 along half a cosine over all updates
@@ -463,7 +464,7 @@ plots.show_images(grid, labels=np.tile(mnist_y[:6], 6), ncols=6,
 # The augmented copies (rows 2 to 4) are still plainly the digits above them. In row 5 the
 # mirrored 5, 9 and 2 are no digits at all; the 0 and the 1, nearly symmetric, survive, and
 # the mirrored 4 is a 4 written backwards, which the trained model still reads as a 4 more
-# often than not (measured per digit in exercise 4's worked answer). In row 6 the 180-degree
+# often than not (measured per digit in exercise 4's worked answer). In row 6 a half
 # turn makes the 9 look like a 6: such labels would be wrong, so flips and large rotations
 # are left out.
 

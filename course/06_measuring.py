@@ -84,7 +84,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 
-from support import counting, exercises, hardware, models, plots, results, show, timing
+from support import counting, exercises, hardware, models, plots, results, show, sizing, timing
 
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
@@ -100,6 +100,7 @@ settings = hardware.choose_settings(
     gpu={"steps": 50, "warmup": 10, "matmul_size": 4096, "batches": [1, 8, 64, 512, 2048],
          "image_sizes": [28, 56, 112, 224], "live_batch": 128, "copy_megabytes": 1024},
 )
+colab = sizing.print_colab_estimate(sizing.lesson_workloads("06", settings.gpu))
 
 # %% [markdown]
 # ## Timing done right
@@ -271,7 +272,8 @@ print(f"constant 70 ms steps: {1e3 * mn:.1f} +/- {1e3 * sd:.1f} ms / batch")
 # around `session.run` also timed fetching the results to the host.
 #
 # ### Published figures, per image
-# The network Google's file timed is not quite AlexNet: 64-192-384-256-256 filters,
+# The network Google's file timed (TensorFlow's `alexnet_benchmark.py`, github.com/tensorflow/models)
+# is not quite AlexNet: 64-192-384-256-256 filters,
 # convolutions only, 224x224 inputs with SAME padding, no LRN in the first version, whose
 # docstring gives the timings below. Built here to count it:
 
@@ -405,15 +407,15 @@ plots.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 # On the course's CPU the backward pass costs two to five forwards (asserted for every CPU
 # file), more than the count's two: the backward convolutions reach fewer FLOP/s than the
 # forward ones. That, not the update, is why a training step measures more forward passes
-# than three (the first ratio printed). The update stays under 15% of the step, even for VGG16's 138
-# million weights: SGD with momentum reads and writes each weight and its velocity, memory
+# than three (the first ratio printed). The update stays under 15% of the step (asserted for
+# the CPU files), even for VGG16's 138 million weights: SGD with momentum reads and writes each weight and its velocity, memory
 # traffic with little arithmetic. A difference of two times can come out negative: the two
 # steps are compiled separately, and XLA fuses the update into the backward pass. Such an
 # update is drawn as zero, with its measured share in the label.
 #
 # On the H200 (float32) the backward pass costs 3.9 forwards for VGG16 and 2.0 for AlexNet,
 # and the update 2.7% and 14.1% of the step. A large share for AlexNet, since its step is
-# short (2.91 ms): its 61 million weights, most of them in the dense layers, are read and
+# short (2.91 ms): its 62.4 million weights, most of them in the dense layers, are read and
 # written in a memory-bound pass. `course/results/README.md`
 # goes further on VGG16: a profile of its step, kernel by kernel.
 

@@ -9,6 +9,9 @@ sources in _site/src/, all generated from the repository's files at build time:
 - one page per course/*.ipynb (found by glob, in the order of their names), a copy with the
   Colab and download links under its title, and the code of its plotting cells folded (it
   opens on a click; the notebooks themselves keep every cell whole);
+- one page per worked-answers notebook, course/answers/*_answers.ipynb, at answers/ on the
+  site (so the links between a lecture and its answers work in both places), marked as
+  answers under its title;
 - errata.ipynb: the sections of the notebooks whose headings name the errata, errors or
   mistakes of the source posts, with their code and stored outputs;
 - results.md: the result files in course/results/ as tables, GPU and CPU;
@@ -64,6 +67,15 @@ def notebooks():
     return paths
 
 
+def answer_notebooks():
+    """The worked-answers notebooks, course/answers/*_answers.ipynb, in course order."""
+    return sorted(Path(path) for path in glob.glob(str(ROOT / "course" / "answers" / "*_answers.ipynb")))
+
+
+ANSWERS_NOTE = ("```{note}\nWorked answers. Try the exercises in the lecture first: each exercise cell there "
+                "says whether your answer is right without giving it away.\n```\n")
+
+
 def title_of(notebook):
     """The first level-1 heading of a notebook."""
     for cell in notebook.cells:
@@ -102,14 +114,19 @@ def fold_plotting_cells(notebook):
                 tags.append(FOLD_TAG)
 
 
-def notebook_page(path):
-    """A copy of the notebook with the Colab and download links under its title, plots folded."""
+def notebook_page(path, answers=False):
+    """A copy of the notebook with the Colab and download links under its title, plots folded.
+
+    ``answers``: the notebook is in course/answers/; its page is marked as worked answers.
+    """
     notebook = nbformat.read(path, as_version=4)
     fold_plotting_cells(notebook)
+    name = f"answers/{path.name}" if answers else path.name
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
             title, _, rest = cell.source.lstrip().partition("\n")
-            cell.source = f"{title}\n\n{links_line(path.name)}\n{rest}"
+            note = f"\n{ANSWERS_NOTE}" if answers else ""
+            cell.source = f"{title}\n\n{links_line(name)}\n{note}{rest}"
             return notebook
     raise SystemExit(f"site/build.py: {path.name}'s first markdown cell must start with '# title'")
 
@@ -308,6 +325,10 @@ def write_sources():
     titles = {stem: title_of(page) for stem, page in pages.items()}
     for path in paths:
         nbformat.write(pages[path.stem], SRC / path.name)
+    answers = answer_notebooks()
+    (SRC / "answers").mkdir()
+    for path in answers:
+        nbformat.write(notebook_page(path, answers=True), SRC / "answers" / path.name)
     (SRC / "index.md").write_text(landing_page(paths, titles), encoding="utf-8")
     errata, found = errata_page(paths, titles, pages)
     nbformat.write(errata, SRC / "errata.ipynb")
@@ -319,6 +340,8 @@ def write_sources():
     toc = {"format": "jb-book", "root": "index",
            "parts": [{"caption": "Course", "numbered": False,
                       "chapters": [{"file": path.stem} for path in paths]},
+                     *([{"caption": "Worked answers", "numbered": False,
+                         "chapters": [{"file": f"answers/{path.stem}"} for path in answers]}] if answers else []),
                      {"caption": "About", "chapters": [{"file": "errata"}, {"file": "results"},
                                                        {"file": "readme"}]}]}
     (SRC / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
@@ -327,7 +350,7 @@ def write_sources():
     config["repository"]["branch"] = colab.BRANCH
     config["sphinx"]["local_extensions"]["dedupe_scripts"] = str(SITE / "_ext")
     (SRC / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    print(f"site: {len(paths)} notebook pages, {found} errata sections, sources in {SRC.relative_to(ROOT)}")
+    print(f"site: {len(paths)} notebook pages, {len(answers)} answers pages, {found} errata sections, sources in {SRC.relative_to(ROOT)}")
     return paths
 
 

@@ -31,6 +31,17 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_site" / "html"
 SCREENSHOTS = ROOT / "_site" / "screenshots"
 NOTEBOOKS = sorted((ROOT / "course").glob("*.ipynb"))
+ANSWERS = sorted((ROOT / "course" / "answers").glob("*_answers.ipynb"))
+
+
+def page_of(notebook_path):
+    """The site's page of a notebook: NAME.html, or answers/NAME.html for worked answers."""
+    return ("answers/" if notebook_path.parent.name == "answers" else "") + notebook_path.stem + ".html"
+
+
+def name_in_course(notebook_path):
+    """The notebook's name for the Colab and download links (answers/NAME.ipynb for answers)."""
+    return ("answers/" if notebook_path.parent.name == "answers" else "") + notebook_path.name
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -119,9 +130,9 @@ def fetch(url):
 
 
 def test_every_notebook_has_a_page_with_its_images_loaded(browser, base_url):
-    assert NOTEBOOKS, "no notebook in course/"
-    for notebook_path in NOTEBOOKS:
-        url = urllib.parse.urljoin(base_url, notebook_path.stem + ".html")
+    assert NOTEBOOKS and ANSWERS, "no notebook in course/ or no answers in course/answers/"
+    for notebook_path in NOTEBOOKS + ANSWERS:
+        url = urllib.parse.urljoin(base_url, page_of(notebook_path))
         errors = open_page(browser, url)
         assert not errors, f"{url} logged console errors: {errors}"
         heading = browser.execute_script("return document.querySelector('article h1').textContent")
@@ -145,11 +156,25 @@ def test_colab_and_download_links(browser, base_url):
     spec = importlib.util.spec_from_file_location("course_colab", ROOT / "support" / "colab.py")
     colab = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(colab)
-    for notebook_path in NOTEBOOKS:
-        open_page(browser, urllib.parse.urljoin(base_url, notebook_path.stem + ".html"))
+    for notebook_path in NOTEBOOKS + ANSWERS:
+        open_page(browser, urllib.parse.urljoin(base_url, page_of(notebook_path)))
         hrefs = browser.execute_script("return Array.from(document.querySelectorAll('article a')).map(a => a.href)")
-        assert colab.colab_url(notebook_path.name) in hrefs, notebook_path.name
-        assert colab.download_url(notebook_path.name) in hrefs, notebook_path.name
+        assert colab.colab_url(name_in_course(notebook_path)) in hrefs, notebook_path.name
+        assert colab.download_url(name_in_course(notebook_path)) in hrefs, notebook_path.name
+
+
+def test_answers_pages_are_marked_and_linked_both_ways(browser, base_url):
+    """Each answers page says it holds worked answers, and it and its lecture link to each other."""
+    for notebook_path in ANSWERS:
+        lecture = notebook_path.name.replace("_answers", "")
+        open_page(browser, urllib.parse.urljoin(base_url, page_of(notebook_path)))
+        text = browser.execute_script("return document.querySelector('article').innerText")
+        assert "Worked answers. Try the exercises in the lecture first" in text, notebook_path.name
+        hrefs = browser.execute_script("return Array.from(document.querySelectorAll('article a')).map(a => a.href)")
+        assert urllib.parse.urljoin(base_url, lecture.replace(".ipynb", ".html")) in hrefs, hrefs
+        open_page(browser, urllib.parse.urljoin(base_url, lecture.replace(".ipynb", ".html")))
+        hrefs = browser.execute_script("return Array.from(document.querySelectorAll('article a')).map(a => a.href)")
+        assert urllib.parse.urljoin(base_url, page_of(notebook_path)) in hrefs, (lecture, hrefs)
 
 
 def test_landing_page_lists_the_course_in_order(browser, base_url):
@@ -252,7 +277,7 @@ def parse(body):
 
 def test_every_page_loads_only_from_the_site_and_logs_no_error(browser, base_url):
     """Every HTML page found from the landing page: no console error, nothing from another host."""
-    pages = {path.name for path in HTML.glob("*.html")}
+    pages = {path.relative_to(HTML).as_posix() for path in [*HTML.glob("*.html"), *HTML.glob("answers/*.html")]}
     for page in sorted(pages):
         url = urllib.parse.urljoin(base_url, page)
         errors = open_page(browser, url)
@@ -289,7 +314,7 @@ def test_internal_links_resolve(base_url):
             if fragment:
                 anchors.append((url, target, fragment))
             todo.append(target)
-    assert {urllib.parse.urljoin(base_url, path.stem + ".html") for path in NOTEBOOKS} <= seen
+    assert {urllib.parse.urljoin(base_url, page_of(path)) for path in NOTEBOOKS + ANSWERS} <= seen
     missing = [(page, target, fragment) for page, target, fragment in anchors
                if target in ids and urllib.parse.unquote(fragment) not in ids[target]]
     assert not missing, missing[:10]

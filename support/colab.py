@@ -65,7 +65,8 @@ def colab_url(notebook, repository_url=REPOSITORY_URL, branch=BRANCH):
     """The "Open in Colab" address of a notebook of the course.
 
     Args:
-        notebook: its file name in ``course/``, e.g. ``"01_lenet_history.ipynb"``.
+        notebook: its file name in ``course/``, e.g. ``"01_lenet_history.ipynb"``, or in
+            ``course/answers/`` after ``answers/``.
         repository_url: the GitHub repository; default :data:`REPOSITORY_URL`.
         branch: the branch to open.
 
@@ -83,10 +84,10 @@ def download_url(notebook, repository_url=REPOSITORY_URL, branch=BRANCH):
 
 
 def _notebook_name(notebook):
-    """Check that ``notebook`` is a bare ``.ipynb`` file name; return it."""
-    if not isinstance(notebook, str) or not re.fullmatch(r"[\w.-]+\.ipynb", notebook):
+    """Check that ``notebook`` is an ``.ipynb`` file name in ``course/`` or ``course/answers/``."""
+    if not isinstance(notebook, str) or not re.fullmatch(r"(answers/)?[\w.-]+\.ipynb", notebook):
         raise ValueError(
             f"notebook={notebook!r}: pass the file name of a notebook in course/, such as "
-            f"'01_lenet_history.ipynb'."
+            f"'01_lenet_history.ipynb', or 'answers/' and the name of one in course/answers/."
         )
     return notebook

@@ -1,9 +1,12 @@
 """Check a student's answer to an exercise without giving it away.
 
 In a notebook an exercise cell reads ``answer = None`` until the student fills it in, then
-calls :func:`check` with the value the notebook computes itself (never typed in). The check
-says "not answered yet", "correct" or "not yet", and nothing else: hints live apart, in the
-notebook's text. Introduced in notebook 01.
+calls :func:`check_exercise` with the exercise's name: the expected value is computed in
+``support.answer_keys`` (never typed in), so neither the lecture's code nor its variables show
+it. The check says "not answered yet", "correct" or "not yet", and nothing else: hints live
+apart, in the notebook's text, and worked answers in ``course/answers/``. :func:`check` compares
+with a value given directly (the answers notebooks, and lectures not yet in the lesson format).
+Introduced in notebook 01.
 """
 
 import math
@@ -33,3 +36,17 @@ def check(answer, expected, relative_tolerance=1e-3):
         right = math.isclose(float(answer), float(expected), rel_tol=relative_tolerance)
     print("Correct." if right else f"Not yet: {answer!r} is not the answer. Check your working and try again.")
     return bool(right)
+
+
+def check_exercise(exercise, answer):
+    """Print whether ``answer`` is the answer of ``exercise`` (e.g. ``"01.1"``); as :func:`check`.
+
+    The expected value comes from :func:`support.answer_keys.expected`; it is neither printed
+    nor returned.
+
+    Raises:
+        ValueError: no checked exercise has that name.
+    """
+    from support import answer_keys
+
+    return check(answer, answer_keys.expected(exercise))

@@ -35,21 +35,25 @@ class Settings:
         profile: ``"cpu"`` or ``"gpu"``, the set of settings chosen.
         reason: why, in words, e.g. ``"no GPU found"``.
         values: the chosen settings, a read-only mapping.
+        gpu: the lesson's full (GPU) settings, whichever were chosen, a read-only mapping;
+            a notebook sizes its GPU run from them (``support.sizing``) on any machine.
     """
 
     profile: str
     reason: str
     values: Mapping
+    gpu: Mapping = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "values", types.MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "gpu", types.MappingProxyType(dict(self.gpu)))
 
-    def __reduce__(self):  # a mappingproxy cannot be pickled; rebuild from a plain dict
-        return (Settings, (self.profile, self.reason, dict(self.values)))
+    def __reduce__(self):  # a mappingproxy cannot be pickled; rebuild from plain dicts
+        return (Settings, (self.profile, self.reason, dict(self.values), dict(self.gpu)))
 
     def __getattr__(self, name):
         # Called only for names that are not fields; guarded for copy and pickle.
-        if name.startswith("__") or name == "values":
+        if name.startswith("__") or name in ("values", "gpu"):
             raise AttributeError(name)
         try:
             return self.values[name]
@@ -131,7 +135,7 @@ def choose_settings(cpu, gpu, verbose=True):
         profile = forced
         reason = f"{detected}; {PROFILE_ENV_VAR}={forced} {verb} the {forced.upper()} settings"
     chosen = cpu if profile == "cpu" else gpu
-    settings = Settings(profile, reason, chosen)
+    settings = Settings(profile, reason, chosen, gpu)
     if verbose:
         print(settings.line())
     return settings
@@ -150,11 +154,11 @@ def _check_same_keys(cpu, gpu):
             f"only in gpu: {only_gpu}."
         )
     reserved = [key for key in cpu if not isinstance(key, str) or key in ("profile", "reason",
-                                                                          "values", "line")]
+                                                                          "values", "gpu", "line")]
     if reserved:
         raise ValueError(
             f"Setting names {reserved} are not allowed: use strings other than 'profile', "
-            f"'reason', 'values' and 'line'."
+            f"'reason', 'values', 'gpu' and 'line'."
         )
 
 

@@ -84,6 +84,9 @@ def test_colab_and_download_urls():
         "https://colab.research.google.com/github/someone/course/blob/main/course/01_lenet_history.ipynb")
     assert colab.download_url("02_alexnet.ipynb", "https://github.com/someone/course") == (
         "https://raw.githubusercontent.com/someone/course/main/course/02_alexnet.ipynb")
+    assert colab.colab_url("answers/01_lenet_history_answers.ipynb", "https://github.com/someone/course") == (
+        "https://colab.research.google.com/github/someone/course/blob/main/course/answers/"
+        "01_lenet_history_answers.ipynb")
 
 
 @pytest.mark.parametrize("repository", ["https://gitlab.com/someone/course", "/local/folder",
@@ -93,7 +96,8 @@ def test_urls_reject_a_repository_colab_cannot_open(repository):
         colab.colab_url("01_lenet_history.ipynb", repository)
 
 
-@pytest.mark.parametrize("notebook", ["01_lenet_history.py", "course/01_lenet_history.ipynb", None])
+@pytest.mark.parametrize("notebook", ["01_lenet_history.py", "course/01_lenet_history.ipynb", None,
+                                      "../01_lenet_history.ipynb", "solutions/01_lenet_history.ipynb"])
 def test_urls_reject_what_is_not_a_notebook_name(notebook):
     with pytest.raises(ValueError, match="file name of a notebook"):
         colab.colab_url(notebook)
@@ -101,5 +105,8 @@ def test_urls_reject_what_is_not_a_notebook_name(notebook):
 
 def test_readme_links_every_notebook_to_colab():
     readme = (REPO / "README.md").read_text()
-    for notebook in sorted((REPO / "course").glob("[0-9][0-9]_*.ipynb")):
-        assert colab.colab_url(notebook.name) in readme, f"README has no Colab link for {notebook.name}"
+    notebooks = [*sorted((REPO / "course").glob("[0-9][0-9]*_*.ipynb")),
+                 *sorted((REPO / "course" / "answers").glob("*.ipynb"))]
+    for notebook in notebooks:
+        name = notebook.relative_to(REPO / "course").as_posix()
+        assert colab.colab_url(name) in readme, f"README has no Colab link for {name}"

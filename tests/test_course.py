@@ -9,7 +9,7 @@ import pytest
 jupytext = pytest.importorskip("jupytext")
 
 COURSE = pathlib.Path(__file__).resolve().parents[1] / "course"
-SOURCES = sorted(COURSE.glob("[0-9][0-9]_*.py"))
+SOURCES = [*sorted(COURSE.glob("[0-9][0-9]*_*.py")), *sorted((COURSE / "answers").glob("*_answers.py"))]
 
 
 def test_the_course_has_notebooks():

@@ -80,6 +80,17 @@ def test_settings_are_read_only_and_copyable(monkeypatch, no_gpu):
     assert copy.deepcopy(settings) == settings
 
 
+def test_the_gpu_settings_are_kept_on_a_cpu(monkeypatch, no_gpu):
+    """A notebook sizes its GPU run on any machine (support.sizing), so the GPU dict travels."""
+    monkeypatch.delenv(hardware.PROFILE_ENV_VAR, raising=False)
+    settings = hardware.choose_settings(CPU, GPU, verbose=False)
+    assert settings.profile == "cpu" and dict(settings.values) == CPU and dict(settings.gpu) == GPU
+    with pytest.raises(TypeError):
+        settings.gpu["epochs"] = 5
+    with pytest.raises(ValueError, match="'gpu'"):
+        hardware.choose_settings({"gpu": 1}, {"gpu": 2})
+
+
 def test_gpu_available_agrees_with_the_backend():
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf

@@ -1,6 +1,7 @@
 """Model builders against independent references: the papers' tables and keras.applications."""
 
 import keras
+import numpy as np
 import pytest
 
 from support import counting, models
@@ -130,3 +131,37 @@ def test_vgg16_on_28x28_says_where_the_map_vanishes():
 def test_bad_arguments_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+
+def _plain_stack():
+    """Three 3x3 convolutions, 1 -> 4 -> 4 -> 4 channels: the last two have kernels of one shape."""
+    return models.vgg([4, 4, 4, "M"], input_shape=(16, 16, 1), num_classes=3, head="gap", name="plain")
+
+
+def _kernels(model):
+    return [np.array(layer.kernel) for layer in model.layers if getattr(layer, "kernel", None) is not None]
+
+
+def test_initialise_kernels_seeds_each_layer_apart():
+    """Issue 33: one seed for every layer made same-shape layers identical; each layer gets its own."""
+    glorot = lambda seed: keras.initializers.GlorotUniform(seed=seed)  # noqa: E731
+    naive = _plain_stack()
+    for layer in naive.layers:  # the bug this function replaces: the same seed for every layer
+        if getattr(layer, "kernel", None) is not None:
+            layer.kernel.assign(glorot(0)(layer.kernel.shape))
+    naive_kernels = _kernels(naive)
+    assert naive_kernels[1].shape == naive_kernels[2].shape
+    np.testing.assert_array_equal(naive_kernels[1], naive_kernels[2])  # what the next line must not see
+    kernels = _kernels(models.initialise_kernels(_plain_stack(), glorot, seed=0))
+    assert not np.allclose(kernels[1], kernels[2])
+    again = _kernels(models.initialise_kernels(_plain_stack(), glorot, seed=0))
+    other = _kernels(models.initialise_kernels(_plain_stack(), glorot, seed=1))
+    assert all(np.array_equal(first, second) for first, second in zip(kernels, again))
+    assert not any(np.allclose(first, second) for first, second in zip(kernels, other))
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_initialise_kernels_refuses_a_bad_seed(seed):
+    with pytest.raises(ValueError, match="seed="):
+        models.initialise_kernels(_plain_stack(), lambda s: keras.initializers.HeNormal(seed=s), seed)

@@ -1,7 +1,8 @@
 """Execute notebooks top to bottom and fail on any error or any stderr output (CI's Colab-like lane).
 
 Usage:
-    python tools/check_notebooks.py [NOTEBOOK.ipynb ...]      (default: every course/NN_*.ipynb)
+    python tools/check_notebooks.py [NOTEBOOK.ipynb ...]
+        (default: every lecture course/NN*_*.ipynb and every course/answers/*_answers.ipynb)
     python tools/check_notebooks.py --alone NOTEBOOK.ipynb
 
 Unlike nbval, nothing is compared with the stored outputs, which other TensorFlow and Keras
@@ -53,7 +54,8 @@ def main(argv=None):
     parser.add_argument("--alone", action="store_true",
                         help="copy each notebook into an empty folder and run it there")
     arguments = parser.parse_args(argv)
-    paths = arguments.notebooks or sorted((REPO / "course").glob("[0-9][0-9]_*.ipynb"))
+    paths = arguments.notebooks or [*sorted((REPO / "course").glob("[0-9][0-9]*_*.ipynb")),
+                                    *sorted((REPO / "course" / "answers").glob("*_answers.ipynb"))]
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")

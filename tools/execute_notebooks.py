@@ -1,6 +1,7 @@
 """Sync each course/*.py with its .ipynb (the .py wins) and execute the notebook in place.
 
-Usage: python tools/execute_notebooks.py [course/01_lenet_history.py ...]   (default: all)
+Usage: python tools/execute_notebooks.py [course/01_lenet_history.py ...]
+    (default: every lecture course/NN*_*.py, then every course/answers/*_answers.py)
 Runs with the TensorFlow backend and the CPU settings unless the environment says otherwise,
 so the stored outputs are what CI's nbval run reproduces.
 """
@@ -34,7 +35,8 @@ def execute(py_path):
 def main(paths):
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    targets = [pathlib.Path(p).resolve() for p in paths] or sorted((REPO / "course").glob("[0-9]*.py"))
+    targets = [pathlib.Path(p).resolve() for p in paths] or [
+        *sorted((REPO / "course").glob("[0-9][0-9]*_*.py")), *sorted((REPO / "course" / "answers").glob("*_answers.py"))]
     for path in targets:
         execute(path)
 
