@@ -6,8 +6,9 @@
 #               under the TensorFlow and the JAX backends
 # make notebooks  re-sync every course/*.py with its .ipynb and execute it in place
 # make test-colab the Colab-like lane: requirements-colab.txt (the lowest supported versions)
-#               in .venv-colab; every notebook run top to bottom (no error, no stderr), one
-#               of them alone in an empty folder, and the unit tests
+#               in .venv-colab; every notebook and answers notebook run top to bottom (no
+#               error, no stderr), 01 and every part 2 (NNb_*) alone in an empty folder, and
+#               the unit tests
 # make site     build the website into _site/html from the notebooks' stored outputs (its own
 #               virtual environment, .venv-site, from requirements-site.txt; nothing executed)
 # make site-test  check the built site in headless Chromium (Debian's chromium, chromium-driver)
@@ -72,7 +73,8 @@ $(COLAB_STAMP): requirements-colab.txt
 # Not `pip install -e .` here: the notebooks' first cell must find `support` by itself.
 test-colab: $(COLAB_STAMP)
 	KERAS_BACKEND=tensorflow $(COLAB_VENV)/bin/python tools/check_notebooks.py
-	KERAS_BACKEND=tensorflow $(COLAB_VENV)/bin/python tools/check_notebooks.py --alone course/01_lenet_history.ipynb
+	KERAS_BACKEND=tensorflow $(COLAB_VENV)/bin/python tools/check_notebooks.py --alone course/01_lenet_history.ipynb \
+		$(wildcard course/[0-9][0-9]b_*.ipynb)
 	KERAS_BACKEND=tensorflow $(COLAB_VENV)/bin/python -m pytest -p no:cacheprovider tests/
 
 SITE_VENV ?= .venv-site

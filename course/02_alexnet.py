@@ -37,9 +37,10 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** About three minutes on the course's 2-core CPU with the CPU settings (160 s
-# measured on a quiet machine, up to 294 s while it was shared with other work; about half
-# of it training the AlexNet-style network); on a GPU: not measured yet.
+# **Run time.** 169 to 208 s on a 2-core CPU like the CI machine's, with the CPU settings
+# (measured in CI's two lanes, `course/run_times.json`; about half of it training the
+# AlexNet-style network). On a GPU it has not been run; the settings cell prints an estimate
+# of its GPU settings on a Colab T4, marked as one.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order: the first cell

@@ -37,10 +37,11 @@
 # **Prerequisites.** Notebooks 01 (output sizes, parameter counts, receptive fields) and 02
 # (timing); VGG's argument for stacked 3x3 convolutions (notebook 03) helps.
 #
-# **Run time.** About two and a half to four minutes on the course's 2-core CPU (150 to 215 s
-# measured under nbval and `make notebooks` while other jobs shared the machine), most of it
-# training a small GoogLeNet for the CPU settings' `epochs`. The GPU settings train for more
-# epochs; their run time has not been measured (the course's GPU machine has no TensorFlow).
+# **Run time.** 167 to 281 s on a 2-core CPU like the CI machine's (measured in CI's two
+# lanes, `course/run_times.json`), most of it training a small GoogLeNet for the CPU settings'
+# `epochs`. The GPU settings train for more epochs; they have not been run (the course's GPU
+# machine has no TensorFlow), and the settings cell prints an estimate of them on a Colab T4,
+# marked as one.
 # Section 8 reads GoogLeNet's and Inception v3's timings on an NVIDIA H200 from a results
 # file: for a batch of 32, a median of 8.06 and 23.12 ms per training step in float32.
 #

@@ -35,9 +35,9 @@
 # **Prerequisites.** Notebook 01 (LeNet-5, output sizes, receptive fields, counting), 02
 # (LRN, augmentation) and 03 (VGG, its builder and config tables, initialisation).
 #
-# **Run time.** About three minutes on the course's 2-core CPU with the CPU settings below
-# (162 to 189 s measured on a quiet machine, up to 6 minutes while it was shared with other
-# work), about 100 s of it the training run. At the GPU settings the training run alone took
+# **Run time.** 217 to 291 s on a 2-core CPU like the CI machine's, with the CPU settings
+# below (measured in CI's two lanes, `course/run_times.json`); the settings cell prints an
+# estimate of the GPU settings on a Colab T4, marked as one. At the GPU settings the training run alone took
 # 78 s on an NVIDIA H200 (99.65% test accuracy; the stored run is printed in "Runs stored on
 # other machines"); the rest of the notebook has not been run on a GPU, so its total there is
 # not known. Everything runs offline; only the ImageNet cell needs internet (Colab).

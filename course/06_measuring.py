@@ -35,10 +35,10 @@
 # **Prerequisites.** Notebooks 01 to 04 (parameter and FLOP counts; LeNet-5, AlexNet, VGG,
 # GoogLeNet and Inception v3); Python, NumPy, Keras.
 #
-# **Run time.** One to two and a half minutes on the course's 2-core CPU (40 s measured under
-# nbval, 59 to 143 s by `make notebooks`, the machine shared with other work); most of it
-# builds the ten networks and times the small ones. This notebook has not been run on a GPU
-# (the course's GPU machine has no TensorFlow), so its run time there is not known. The big
+# **Run time.** 51 to 65 s on a 2-core CPU like the CI machine's (measured in CI's two lanes,
+# `course/run_times.json`); most of it builds the ten networks and times the small ones. This
+# notebook has not been run on a GPU (the course's GPU machine has no TensorFlow); the
+# settings cell prints an estimate of its GPU settings on a Colab T4, marked as one. The big
 # networks are not timed here: their figures come from results files, measured once by
 # `python -m support.bench`, on the CPU and on an NVIDIA H200. There, VGG16 takes a median
 # 9.70 ms per training step and 2.43 ms per forward pass for a batch of 32 in mixed bfloat16

@@ -42,11 +42,15 @@ def check_exercise(exercise, answer):
     """Print whether ``answer`` is the answer of ``exercise`` (e.g. ``"01.1"``); as :func:`check`.
 
     The expected value comes from :func:`support.answer_keys.expected`; it is neither printed
-    nor returned.
+    nor returned. An exercise with a tolerance (:func:`support.answer_keys.tolerance`, e.g.
+    "three significant figures") accepts any number within it, whole numbers included.
 
     Raises:
         ValueError: no checked exercise has that name.
     """
     from support import answer_keys
 
-    return check(answer, answer_keys.expected(exercise))
+    expected, tolerance = answer_keys.expected(exercise), answer_keys.tolerance(exercise)
+    if tolerance is None:
+        return check(answer, expected)
+    return check(answer, float(expected), relative_tolerance=tolerance)

@@ -277,7 +277,7 @@ def mini_alexnet():
         keras.layers.Dense(10, activation="softmax")], name="mini_alexnet")
 
 
-PLAIN_CONFIG = [16, 16, 16, "M", 32, 32, 32, "M", 64, 64, 64, "M"]  # notebook 03's plain stack
+PLAIN_CONFIG = [16, 16, 16, "M", 32, 32, 32, "M", 64, 64, 64, "M"]  # notebook 03b's plain stack
 POST_LAYOUT = [64, 64, "M", 128, 128, "M", 256, 256, 256, 512, 512, 512, 512, 512, "M",
                512, 512, 512, 512]  # notebook 05's post network
 
@@ -343,7 +343,7 @@ LATER_GPU_SETTINGS = {
     "01": {}, "01_answers": {},
     "02": {"fashion": {"epochs": 15, "batch_size": 128, "learning_rate": 2e-3, "shift": 2},
            "worked": {"race_seeds": 3, "race_epochs": 2}},
-    "03": {}, "04": {}, "05": {}, "06": {},
+    "03": {}, "03b": {}, "03b_answers": {}, "04": {}, "05": {}, "06": {},
 }
 
 
@@ -389,17 +389,25 @@ def _fashion_alexnet():
     return alexnet.fashion_alexnet()
 
 
+def _plain_stack():
+    """Notebook 03b's nine-layer plain stack (its initialisation experiment)."""
+    return _build("vgg", PLAIN_CONFIG, input_shape=(28, 28, 1), num_classes=10, head="gap", name="plain")()
+
+
 def _lesson_03(gpu):
-    plain = _build("vgg", PLAIN_CONFIG, input_shape=(28, 28, 1), num_classes=10, head="gap", name="plain")
-    return [
-        # one image; the gradients of three units w.r.t. the input: about 4 forward passes
-        Workload("effective receptive fields of VGG16 at 224x224", _build("vgg", "D", head="gap", num_classes=10),
-                 1, 1, runs=gpu["erf_networks"], optimizer_slots=0, passes=4),
-        Workload("initialisation experiment: 4 initialisers x seeds", plain, gpu["init_images"], 64,
-                 gpu["init_epochs"], runs=4 * gpu["init_seeds"], optimizer_slots=1),
-        Workload("exercise 4: Glorot and He trained on", plain, gpu["init_images"], 64,
-                 gpu["exercise_epochs"] - gpu["init_epochs"], runs=2, optimizer_slots=1),
-    ]
+    # one image; the gradients of three units w.r.t. the input: about 4 forward passes
+    return [Workload("effective receptive fields of VGG16 at 224x224", _build("vgg", "D", head="gap", num_classes=10),
+                     1, 1, runs=gpu["erf_networks"], optimizer_slots=0, passes=4)]
+
+
+def _lesson_03b(gpu):
+    return [Workload("initialisation experiment: 4 initialisers x seeds", _plain_stack, gpu["init_images"], 64,
+                     gpu["init_epochs"], runs=4 * gpu["init_seeds"], optimizer_slots=1)]
+
+
+def _lesson_03b_answers(gpu):
+    return [Workload("exercise 2: Glorot and He from seed 0", _plain_stack, gpu["init_images"], 64,
+                     gpu["exercise_epochs"], runs=2, optimizer_slots=1)]
 
 
 def _lesson_04(gpu):
@@ -441,7 +449,7 @@ def _lesson_06(gpu):
 
 
 _LESSONS = {"01": _lesson_01, "01_answers": _lesson_01_answers, "02": _lesson_02, "03": _lesson_03,
-            "04": _lesson_04, "05": _lesson_05,
+            "03b": _lesson_03b, "03b_answers": _lesson_03b_answers, "04": _lesson_04, "05": _lesson_05,
             "06": _lesson_06}
 
 
@@ -449,8 +457,8 @@ def lesson_workloads(lesson, gpu, **later):
     """The runs that a notebook's GPU settings make, as a list of :class:`Workload`.
 
     Args:
-        lesson: the notebook, ``"01"`` to ``"06"``, or an answers notebook
-            (``course/answers/01_..._answers.py``: ``"01_answers"``).
+        lesson: the notebook, ``"01"`` to ``"06"`` (a lesson's part 2: ``"03b"``), or an answers
+            notebook with GPU settings (``course/answers/01_..._answers.py``: ``"01_answers"``).
         gpu: the ``gpu`` dict of the notebook's first ``choose_settings`` call (``settings.gpu``).
         later: the ``gpu`` dicts of its later calls by the variable they are assigned to
             (notebook 02: ``fashion``, ``worked``); default :data:`LATER_GPU_SETTINGS`.

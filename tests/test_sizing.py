@@ -4,6 +4,7 @@ every notebook's GPU settings against the course's limits (12 GB, 10 minutes by 
 import ast
 import math
 import pathlib
+import re
 import types
 
 import keras
@@ -14,8 +15,10 @@ from support import counting, models, sizing
 from support import layers as course_layers
 
 COURSE = pathlib.Path(__file__).resolve().parents[1] / "course"
-NOTEBOOKS = {path.stem[:2] + ("_answers" if path.parent.name == "answers" else ""): path
-             for path in sorted([*COURSE.glob("0*.py"), *COURSE.glob("answers/0*_answers.py")])}
+# Every notebook with GPU settings, by its lesson: "03", "03b" (part 2), "01_answers"...
+NOTEBOOKS = {re.match(r"\d\d[a-z]?", path.stem).group() + ("_answers" if path.parent.name == "answers" else ""): path
+             for path in sorted([*COURSE.glob("0*.py"), *COURSE.glob("answers/0*_answers.py")])
+             if "hardware.choose_settings(" in path.read_text(encoding="utf-8")}
 
 
 def tiny_model():
@@ -160,7 +163,8 @@ def test_networks_rebuilt_here_equal_the_notebooks_own():
     assert counts(ours["small_googlenet"]()) == counts(sizing.small_googlenet())
     ours = notebook_definitions("05", {"post_network", "POST_LAYOUT"})
     assert counts(ours["post_network"](divisor=4)) == counts(sizing.post_network(4))
-    assert notebook_definitions("03", {"PLAIN_CONFIG"})["PLAIN_CONFIG"] == sizing.PLAIN_CONFIG
+    assert notebook_definitions("03b", {"PLAIN_CONFIG"})["PLAIN_CONFIG"] == sizing.PLAIN_CONFIG
+    assert notebook_definitions("03b_answers", {"PLAIN_CONFIG"})["PLAIN_CONFIG"] == sizing.PLAIN_CONFIG
 
 
 def test_memory_estimate_is_within_a_factor_two_of_xlas():
