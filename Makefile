@@ -57,9 +57,13 @@ JUPYTER_ARGS ?=
 course: install
 	$(BIN)/jupyter lab $(ALLOW_ROOT) $(JUPYTER_ARGS) course/
 
+# Two pytest workers (pytest-xdist): the notebooks run two at a time, each whole notebook in
+# one worker's kernel (--dist loadfile), so that make test stays within CI's budget.
+TEST_WORKERS ?= 2
+
 test: install
-	KERAS_BACKEND=tensorflow $(PYTEST) --nbval course/ tests/
-	KERAS_BACKEND=jax $(PYTEST) tests/
+	KERAS_BACKEND=tensorflow $(PYTEST) -n $(TEST_WORKERS) --dist loadfile --nbval course/ tests/
+	KERAS_BACKEND=jax $(PYTEST) -n $(TEST_WORKERS) --dist loadfile tests/
 
 notebooks: install
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)

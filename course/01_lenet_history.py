@@ -36,7 +36,7 @@
 # **Prerequisites.** Python and NumPy; what a neural network, a loss, gradient descent and
 # an epoch are (any introductory course); no convolutional networks.
 #
-# **Run time.** 66 to 87 s on a 2-core CPU like the CI machine's (measured in CI's two
+# **Run time.** 65 to 77 s on a 2-core CPU like the CI machine's (measured in CI's two
 # lanes, `course/run_times.json`), most of it training LeNet-5. On a GPU it has not been run;
 # the settings cell prints an estimate of its GPU settings on a Colab T4, marked as one.
 #
@@ -106,15 +106,16 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("01", settings.gpu))
 # depth of its network (layers with weights). 2010 and 2011 were won without convolutional
 # networks. Sources: Russakovsky et al., *ImageNet Large Scale Visual Recognition Challenge*,
 # IJCV 2015, Table 8, for 2010 to 2014; He et al., CVPR 2016, Table 5, for ResNet's 3.57%
-# (2015). AlexNet's 15.3% used extra training data (pre-training on ImageNet Fall 2011);
-# without it the paper reports 16.4% (Krizhevsky et al. 2012, Table 2). VGG, second in 2014,
-# is listed for its influence.
+# (2015). One rule for every year: entries trained on the challenge's own training data
+# only. AlexNet's winning submission, 15.3%, was also pre-trained on ImageNet Fall 2011, so
+# the table gives its 16.4% without that extra data (Krizhevsky et al. 2012, Table 2). VGG,
+# second in 2014, is listed for its influence.
 
 # %%
 ilsvrc = [  # (year, entry, top-5 error %, layers with weights; None = not a deep network)
     (2010, "NEC-UIUC (SIFT + SVM)", 28.2, None),
     (2011, "XRCE (Fisher vectors)", 25.8, None),
-    (2012, "AlexNet", 15.3, 8),
+    (2012, "AlexNet", 16.4, 8),
     (2013, "Clarifai (ZFNet)", 11.7, 8),
     (2014, "GoogLeNet", 6.7, 22),
     (2014, "VGG (2nd)", 7.3, 19),
@@ -149,7 +150,7 @@ offsets = {"GoogLeNet": (6, -12), "VGG": (6, 5)}  # 6.7% and 7.3% lie close: one
 for year, entry, error, _ in ilsvrc:
     name = entry.split(" (")[0]
     left.annotate(name, (year, error), textcoords="offset points", xytext=offsets.get(name, (4, 4)), fontsize=8)
-left.set(xlabel="year", ylabel="top-5 error (%)", title="ILSVRC top-5 error", xlim=(2009.5, 2016))
+left.set(xlabel="year", ylabel="top-5 error (%)", title="ILSVRC top-5 error", xlim=(2009.5, 2016), ylim=(0, 33))
 left.legend(fontsize=8)
 right.bar([f"{r[1].split(' (')[0]}\n{r[0]}" for r in deep], [r[3] for r in deep], color="tab:orange")
 right.set(ylabel="layers with weights (log scale)", yscale="log", title="Depth of each convolutional entry")
@@ -293,7 +294,10 @@ for small, large in (([3, 3], [5]), ([3, 3, 3], [7])):
 # The analytic formula can be checked by measurement: the gradient of one output unit with
 # respect to the input is non-zero exactly on the pixels that unit can see.
 # `rf.empirical_receptive_field` measures it (on a copy of the model with positive weights and
-# average instead of max pooling, so that no path's gradient is cut to zero).
+# average instead of max pooling, so that no path's gradient is cut to zero). The network
+# measured is LeNet-5, the subject of the section "LeNet-5" below; for now it is enough to
+# know its layers: convolutions C1, C3 and C5 (5x5), with subsamplings S2 and S4 (2x2,
+# stride 2) between them.
 
 # %%
 lenet = models.lenet5()
@@ -304,14 +308,17 @@ for row in rf.receptive_field_table(lenet):
     assert measured == row["size"]
 
 # %% [markdown]
-# LeNet-5's C5 sees 32x32 pixels, the whole padded digit: after three layers one unit sees
-# everything, so C5 is a dense layer in disguise.
+# LeNet-5's C5 sees 32x32 pixels, the whole padded digit, after three convolutions and two
+# subsamplings. C5 is also a dense layer in disguise, for a different reason: its 5x5 kernel
+# covers S4's whole 5x5 map, so each of its units is connected to every value of S4 (the
+# paper, Section II.B).
 
 # %% [markdown]
 # ## Why ReLU: the vanishing gradient, measured
 # The sigmoid's slope is at most 1/4, so back-propagation through $L$ sigmoid layers
 # multiplies the gradient by at most $4^{-L}$ (times the weights). The source posts called
-# this 梯度弥散 (gradient diffusion). Below: an eight-layer perceptron with the same Glorot
+# this 梯度弥散 (gradient diffusion). Below: a perceptron with eight hidden layers (nine
+# layers with weights, the output included) with the same Glorot
 # initialisation (Glorot and Bengio, 2010) and three activations, and the gradient norm of
 # each layer's weights on one batch of MNIST digits.
 
@@ -349,14 +356,15 @@ assert ratios["sigmoid"] < 1e-3 and ratios["relu"] > 0.5 and ratios["tanh"] > 0.
 # With sigmoids the first layer's gradient is more than a thousand times smaller than the
 # eighth's (the ratio is printed and asserted), so the layers next to the input barely learn.
 # ReLU's slope is 1 wherever it is active, and its gradients stay of one size down the stack.
-# (Zero-centred tanh also keeps them here, at this depth and initialisation; it saturates
-# for large inputs, and AlexNet's Figure 1 shows ReLU training six times faster: notebook 02.)
+# (Zero-centred tanh also keeps them here, at this depth and initialisation. AlexNet's
+# Figure 1 shows ReLU training six times faster than tanh; notebook 02 measures what that
+# comparison depends on.)
 
 # %% [markdown]
 # ## LeNet-5
 # LeCun et al. (1998): two convolution-and-subsampling stages, then C5, F6 and the output.
-# The course's builder keeps the paper's sizes, tanh and average pooling, and simplifies
-# three details, as today's implementations do:
+# The course's builder keeps the paper's sizes, a tanh and average pooling, and simplifies
+# four details, as today's implementations do:
 #
 # * C3 connects every one of its 16 maps to all six S2 maps. The paper's Table I connects
 #   each to 3, 4 or 6 of them, for two reasons it gives (Section II.B): fewer connections, and
@@ -365,8 +373,10 @@ assert ratios["sigmoid"] < 1e-3 and ratios["relu"] > 0.5 and ratios["tanh"] > 0.
 #   a trainable coefficient, added a trainable bias, and passed it through the sigmoid-like
 #   squashing function: 2 trainable parameters per map.
 # * The output is a dense softmax layer. The paper's output was a design choice: 10 Euclidean
-#   radial basis function (RBF) units whose weights were fixed by hand to stylised 7x12 images
-#   of the digits, not trained.
+#   radial basis function (RBF) units whose weights were set by hand to stylised 7x12 images
+#   of the digits and "kept fixed (at least initially)" (Section II.B).
+# * The activation is a plain tanh. The paper's squashing function is a scaled one,
+#   $1.7159 \tanh(2a/3)$ (Appendix A), which has no parameters to count.
 #
 # Here is the builder, `support.lenet.lenet5`, as it stands in the course's package (the
 # comments give each layer's output, height x width x channels). `models.lenet5` is this
@@ -393,7 +403,7 @@ assert counting.totals(table)["params"] == lenet.count_params() == 61_706
 
 # %% [markdown]
 # The paper states "60,000 trainable free parameters" (Section II.B). Its layers, counted
-# from their descriptions, give that figure, and the three simplifications account for every
+# from their descriptions, give that figure, and the first three simplifications account for every
 # parameter between it and ours:
 
 # %%
@@ -475,9 +485,16 @@ assert test_accuracy >= 0.985
 plots.plot_history(history, title="LeNet-5 on MNIST")
 
 # %% [markdown]
+# The training loss falls at every epoch. The validation loss falls for about six epochs,
+# then stops falling and wanders (between 0.041 and 0.060 in the log above) while the
+# validation accuracy stays near 98.5%: from there on the network fits its training images
+# more closely than new ones, the start of *overfitting*. More epochs would not help it;
+# notebook 02 fights overfitting with dropout and data augmentation.
+
+# %% [markdown]
 # ## What it gets wrong
-# The first twelve test digits LeNet-5 misclassifies. Above each digit: its true label, and
-# under it `pred:` the network's answer; the title is red because the answer is wrong. Which
+# The first twelve test digits LeNet-5 misclassifies. Above each digit, its title: the true
+# label, then `pred:` the network's answer, in red because the answer is wrong. Which
 # digits appear depends on the run (training is not bit-for-bit repeatable on every machine),
 # so look at your own grid:
 

@@ -37,7 +37,7 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** 169 to 208 s on a 2-core CPU like the CI machine's, with the CPU settings
+# **Run time.** 213 to 267 s on a 2-core CPU like the CI machine's, with the CPU settings
 # (measured in CI's two lanes, `course/run_times.json`; about half of it training the
 # AlexNet-style network). On a GPU it has not been run; the settings cell prints an estimate
 # of its GPU settings on a Colab T4, marked as one.
@@ -186,7 +186,8 @@ plots.layer_bars(table, columns=("params", "flops"), title="AlexNet per layer")
 # ## What was new in 2012
 # ### ReLU: training faster than tanh
 # The paper's Figure 1: a four-layer CNN on CIFAR-10 reaches 25% training error six times
-# (`paper["relu_speedup"]`) faster with ReLU, $\max(0, x)$, than with $\tanh x$, each with
+# (`paper["relu_speedup"]`) faster with ReLU, $\max(0, x)$ (Nair and Hinton 2010 had
+# introduced it for restricted Boltzmann machines), than with $\tanh x$, each with
 # the learning rate that trained it fastest (Section 3.1). In miniature: a small CNN on the
 # first Fashion-MNIST images (`fashion_x[:6400]`), once with tanh and once with ReLU, the same initial weights, SGD with
 # momentum 0.9, and the training error of every batch measured before its update. First the
@@ -343,7 +344,8 @@ print(f"adding LRN to VGG's configuration A changes top-1 and top-5 error by {lr
 # keep: a competition between nearby feature maps, modelled on lateral inhibition in real
 # neurons. The paper credits it with `paper["lrn_gain"]`, 1.4 and 1.2 points of top-1 and
 # top-5 error; VGG (Simonyan and Zisserman, 2015) measured it again: a tenth of a point
-# worse with LRN (Table 3); in their Section 4.1's words, LRN "does not improve"
+# worse with LRN (Table 3), too small a difference to call it worse from one training run;
+# in their Section 4.1's words, LRN "does not improve"
 # configuration A, and it costs memory and time, so VGG dropped it. GoogLeNet (2014) still
 # used it; batch normalisation (Ioffe and Szegedy, 2015), which normalises each channel over
 # the batch and learns a scale and shift, replaced it in later networks.
@@ -360,19 +362,25 @@ for size in (55, 27, 13):
           f"2x2/2: {tiled:>2} (reads {read_tiled} rows)")
     for window, side in ((3, overlapping), (2, tiled)):  # the formula against Keras's layer
         assert keras.layers.MaxPooling2D(window, strides=2).compute_output_shape((1, size, size, 1))[1] == side
-shared_pixels = 3 * (3 - 2)  # a 3x3 window shares one column of 3 pixels with its right neighbour
-print(f"each output sees 9 pixels instead of 4; {shared_pixels} of them ({shared_pixels / 9:.0%}) "
-      "also belong to the next window")
+windows = np.zeros((9, 9), int)  # how many 3x3/2 windows cover each pixel of a 9x9 map
+for top in range(0, 7, 2):
+    for left in range(0, 7, 2):
+        windows[top:top + 3, left:left + 3] += 1
+inner = windows[2:5, 2:5]  # the 9 pixels of an inner window: how many windows hold each
+print(f"each output sees 9 pixels instead of 4; {(inner > 1).sum()} of an inner window's 9 also belong to "
+      f"other windows ({(inner == 2).sum()} edge pixels to one more, {(inner == 4).sum()} corners to three more)")
 
 # %% [markdown]
 # Same output sizes (so the next layers cost the same), but each output sees 9 pixels
-# instead of 4, a third of them shared with its neighbour, and the odd-sized maps are read
+# instead of 4, all but its centre shared with a neighbouring window in two dimensions (a
+# third of them, one column, with the next window along a row), and the odd-sized maps are read
 # to their last row, which 2x2 windows skip. The paper reports (`paper["overlap_gain"]`) that
 # overlapping pooling lowered top-1 and top-5 error by 0.4 and 0.3 points, and overfitted
 # slightly less.
 #
 # ### Dropout
-# fc6 and fc7 are followed by dropout with rate 0.5 (Section 4.2): during training each unit
+# fc6 and fc7 are followed by dropout (Hinton et al. 2012; Srivastava et al. 2014) with
+# rate 0.5 (Section 4.2): during training each unit
 # is zeroed with probability 0.5, so no unit can rely on another being there. On a tensor of
 # a million ones:
 
@@ -403,10 +411,12 @@ assert round(float(trained.mean()), 2) == 1.0
 # with its trade-off. Keras's preprocessing guide recommends them inside the model when
 # training on a GPU: they then run on the GPU, batched, and a saved model carries them. In
 # the input pipeline, a `tf.data` `map`, they run on the CPU while the accelerator trains.
-# The course uses the pipeline for a measured reason: on the JAX backend, `RandomCrop`
-# inside a model made Keras drop `jit_compile`, and an MNIST epoch on an H100 went from about
-# a second to over five minutes (the course's GPU notes). Here on Fashion-MNIST, padded from
-# 28 to 36 pixels and cropped back to 28:
+# The course uses the pipeline for a reason Keras's own code gives: `RandomCrop` declares
+# that XLA cannot compile it (its `supports_jit` is False, printed below; Keras's
+# `random_crop.py`), and a model holding such a layer is compiled without XLA as a whole
+# (`model_supports_jit` in Keras's `trainers/trainer.py`), so every layer of the network
+# would run uncompiled. Here on Fashion-MNIST, padded from 28 to 36 pixels and cropped back
+# to 28:
 
 # %%
 augment = keras.Sequential([keras.layers.RandomCrop(28, 28, seed=0),
@@ -415,12 +425,12 @@ originals, labels = fashion_x[:8], fashion_y[:8]
 padded = data.to_float_images(originals, pad_to=36)  # 4 pixels of room on each side
 pipeline = tf.data.Dataset.from_tensor_slices(padded).batch(8).map(lambda images: augment(images, training=True))
 augmented = next(iter(pipeline)).numpy()
-print(padded.shape, "->", augmented.shape)
+print(padded.shape, "->", augmented.shape, "; RandomCrop's supports_jit:", augment.layers[0].supports_jit)
 paper_factor = (256 - 224) ** 2 * 2  # offsets per axis, squared, times two for the mirror
 exact_factor = (256 - 224 + 1) ** 2 * 2  # there are 33 offsets per axis, 0 to 32
 print(f"(256 - 224)^2 x 2 = {paper_factor}; counting both ends, 33^2 x 2 = {exact_factor}")
 plots.show_images(np.concatenate([originals / 255.0, augmented[..., 0]]), labels=np.concatenate([labels, labels]),
-                  class_names=data.FASHION_MNIST_CLASSES, ncols=8, title="top: originals; bottom: cropped and flipped")
+                  class_names=data.FASHION_MNIST_CLASSES, ncols=8, title="top: originals; bottom: random crops, some of them flipped")
 
 # %% [markdown]
 # Every epoch sees a shifted or mirrored version of each image, a new one each time. The
@@ -468,8 +478,9 @@ for normalization in ("batch", "lrn", None):
 # more on a GPU:
 #
 # The augmentation that suits these images: horizontal flips, since a mirrored shirt or
-# sandal is still a shirt or a sandal, and small shifts, the pad-and-crop shown above (a
-# 28x28 crop of the padded image moves the item but keeps it whole). Vertical flips would not
+# sandal is still a shirt or a sandal, and small shifts, the pad-and-crop shown above: a
+# 28x28 crop of the padded image moves the item by up to 4 pixels, and where the item fills
+# the frame a crop cuts a strip off its edge (several of the crops above do). Vertical flips would not
 # suit: no test image shows a shoe upside down. The CPU settings use the flips alone, a
 # reversal of each row that costs almost nothing; the GPU settings add shifts of up to
 # `fashion.shift` pixels. Both run in the `tf.data` pipeline, as above, and the images arrive
@@ -531,7 +542,7 @@ plots.plot_history(fashion_history, title="AlexNet-style network on Fashion-MNIS
 # maximum size of the networks that can be trained on it. It turns out that 1.2 million
 # training examples are enough to train networks which are too big to fit on one GPU.
 # Therefore we spread the net across two GPUs." How much memory does training the one-device
-# network need? A lower bound, counted from the layer table at the paper's batch of 128
+# network need? An estimate, counted from the layer table at the paper's batch of 128
 # (Section 5), in float32: the weights, their gradients and SGD's momentum (3 values per
 # parameter), and every layer's output kept for the backward pass with its gradient (2
 # values per activation):
@@ -546,9 +557,11 @@ print(f"weights, gradients, momentum {weight_gigabytes:.2f} GB + activations and
       f"against the GTX 580's {gtx_580_gigabytes:.0f} GB")
 
 # %% [markdown]
-# By this count the whole network fits in 3 GB, with room to spare. The count is a lower
-# bound: it leaves out the convolution routines' scratch memory, the batches being loaded,
-# and the 2012 code's own buffers, which we cannot measure today. So it does not show that
+# By this count the whole network fits in 3 GB, with room to spare. The count is an
+# estimate, not a bound either way: keeping every activation's gradient at once overcounts
+# (a framework frees each one once it is used), while the convolution routines' scratch
+# memory, LRN's and dropout's buffers, the batches being loaded and the 2012 code's own
+# buffers are left out, and we cannot measure them today. So it does not show that
 # one GTX 580 was too small for this network; the paper's own words are the quote above, and
 # it adds that its two-GPU network "takes slightly less time to train" than a one-GPU network
 # with half the kernels. The paper split every layer in two, one half
@@ -648,6 +661,7 @@ for result in (forward, train):
           f"(sd {1e3 * result['std_s']:5.1f}) over {result['steps']} steps, {result['images_per_s']:6.1f} images/s, "
           f"{result['gflops_per_s']:6.1f} GFLOP/s = {fraction:.0%} of the matmul rate")
 print(f"measured: a training step takes {train['median_s'] / forward['median_s']:.1f} forward passes (medians)")
+print(hardware.load_line())  # how busy the machine was: notebook 06 explains it
 
 # %% [markdown]
 # A training step has about three forward passes of arithmetic (the gradients with respect
@@ -936,5 +950,15 @@ assert refusing == ["RandomCrop"]
 #   *ACM Multimedia 2014*, 675–678.
 # * Xiao, H., Rasul, K., and Vollgraf, R. (2017). Fashion-MNIST: a novel image dataset for
 #   benchmarking machine learning algorithms. arXiv:1708.07747.
+# * Nair, V., and Hinton, G. E. (2010). Rectified linear units improve restricted Boltzmann
+#   machines. *ICML 2010*, 807–814.
+# * Hinton, G. E., Srivastava, N., Krizhevsky, A., Sutskever, I., and Salakhutdinov, R. R.
+#   (2012). Improving neural networks by preventing co-adaptation of feature detectors.
+#   arXiv:1207.0580.
+# * Srivastava, N., Hinton, G., Krizhevsky, A., Sutskever, I., and Salakhutdinov, R. (2014).
+#   Dropout: a simple way to prevent neural networks from overfitting. *Journal of Machine
+#   Learning Research*, 15, 1929–1958.
 # * Software cited: TensorFlow's `alexnet_benchmark.py` (github.com/tensorflow/models,
-#   `tutorials/image/alexnet/`); Keras's preprocessing layers guide (keras.io).
+#   `tutorials/image/alexnet/`); Keras's preprocessing layers guide (keras.io); Keras's source,
+#   `keras/src/layers/preprocessing/image_preprocessing/random_crop.py` and
+#   `keras/src/trainers/trainer.py` (github.com/keras-team/keras).

@@ -35,7 +35,7 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields) and
 # notebook 02 (AlexNet).
 #
-# **Run time.** 23 to 55 s on a 2-core CPU like the CI machine's (with the CPU settings
+# **Run time.** 24 to 33 s on a 2-core CPU like the CI machine's (with the CPU settings
 # below), most of it the effective receptive field's gradients through VGG16. On a GPU it has
 # not been run; the settings cell prints an estimate of its GPU settings on a Colab T4, marked
 # as one. Everything runs offline.
@@ -191,14 +191,14 @@ positions = np.arange(5)
 axis.bar(positions - 0.2, [counts[c] / 1e6 for c in "ABCDE"], 0.4, label="built here (Keras)")
 axis.bar(positions + 0.2, [paper["params_millions"][c] for c in "ABCDE"], 0.4, label="paper, Table 2")
 axis.set_xticks(positions, [f"{c}\n{depths[c]} layers" for c in "ABCDE"])
-axis.set(ylabel="parameters (millions)", ylim=(120, 150), title="Parameters of configurations A to E")
-axis.legend(loc="upper left")
+axis.set(ylabel="parameters (millions)", ylim=(0, 160), title="Parameters of configurations A to E")
+axis.legend(loc="lower right", fontsize=8)
 plt.tight_layout()
 
 
 # %% [markdown]
-# Only by 8.1%, for eight more layers. (The y axis does not start at zero,
-# so that the differences show.) Why so little is in the layer-by-layer count below: almost all
+# Only by 8.1%, for eight more layers: on an axis from zero the five bars are almost the same
+# height. Why so little is in the layer-by-layer count below: almost all
 # parameters sit in the dense layers.
 
 # %% [markdown]

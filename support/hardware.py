@@ -71,6 +71,19 @@ class Settings:
         return f"Settings: {self.profile} ({self.reason}): {values}"
 
 
+def load_line():
+    """The machine's load, to print beside a live timing: how busy it was while it was measured.
+
+    Returns:
+        e.g. ``"load average 0.52 over the last minute, 2 CPU cores"``; where the system has
+        no load average (Windows), says so.
+    """
+    cores = os.cpu_count()
+    if not hasattr(os, "getloadavg"):
+        return f"load average not available on this system, {cores} CPU cores"
+    return f"load average {os.getloadavg()[0]:.2f} over the last minute, {cores} CPU cores"
+
+
 def gpu_available():
     """Whether the Keras backend sees a GPU.
 

@@ -9,8 +9,9 @@ def lenet5(input_shape=(32, 32, 1), num_classes=10, activation="tanh", pooling="
 
     C1 6@5x5 -> S2 2x2 pool -> C3 16@5x5 -> S4 2x2 pool -> C5 120@5x5 -> F6 84 -> output.
     Differences from the paper, on purpose: C3 connects to all six S2 maps (the paper's
-    partial connection table had 1,516 weights, full connection has 2,416), the pools have no
-    trainable coefficient, and the output is a softmax instead of Gaussian RBF units. With a
+    partial connection table had 1,500 weights and 16 biases, full connection has 2,400 and 16),
+    the pools have no trainable coefficient, the output is a softmax instead of Gaussian RBF
+    units, and the activation is a plain tanh, not the paper's 1.7159 tanh(2a/3). With a
     32x32 input C5 sees a 5x5 map, so it is a convolution producing 1x1x120.
 
     Args:

@@ -9,9 +9,12 @@ arithmetic units busy. ``P`` here is the measured rate of a large matrix product
 (:func:`copy_bandwidth`), both on this machine.
 
 The bytes are counted as if every layer ran on its own: it reads its inputs and weights from
-memory and writes its output back. A compiler that fuses layers (XLA fuses a batch norm and a
-ReLU into the convolution before them) moves fewer bytes, so the counts are upper bounds and
-the intensities lower bounds. Used in notebook 06 (measuring networks).
+memory once and writes its output back once, the layer's compulsory traffic. That is neither
+bound on the real traffic. A compiler that fuses layers (XLA fuses a batch norm and a ReLU
+into the convolution before them) keeps some tensors out of memory and takes the traffic
+below the count; capacity misses, re-read tiles and packing buffers take it above (Williams,
+Waterman and Patterson 2009, the section "Tying the 3Cs to operational intensity"). Used in
+notebook 06 (measuring networks).
 """
 
 import math

@@ -119,7 +119,7 @@ def check_model_precision(model, precision):
     """Raise ValueError unless the model was built under the policy ``precision``.
 
     ``keras.utils.clear_session()`` resets the global policy to float32; a model built after it
-    silently computes in float32 unless the policy is set again (see the GPU README).
+    silently computes in float32 unless the policy is set again.
     """
     found = model_precision(model)
     if found != precision:

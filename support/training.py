@@ -12,8 +12,9 @@ at the end. On a GPU (JAX backend; on an NVIDIA H200 it reached 99.65% in 78 s o
 On a CPU, ``--size small --epochs 3``; ``--quick`` is a smoke test of under a minute on
 20,000 images, written under ``course/results/quick/``. Notebook 05 (VGG on MNIST) runs
 :func:`train_mnist_vgg` at its CPU settings (small, 3 epochs, ``rotation=10, zoom=0.1``).
-The shifts are not Keras ``Random*`` layers: inside the model they make Keras drop
-``jit_compile`` on JAX, and an epoch goes from about a second to minutes (GPU README).
+The shifts are not Keras ``Random*`` layers: those declare ``supports_jit = False``, and a
+model that holds one is compiled without XLA as a whole (Keras's ``model_supports_jit``), so
+its training would run uncompiled.
 """
 
 import argparse

@@ -2,6 +2,7 @@
 
 import copy
 import os
+import pathlib
 
 import keras
 import pytest
@@ -108,3 +109,12 @@ def test_device_description_names_cpu_count(no_gpu):
     count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert description.endswith(f"({count} CPUs)") and "GPU" not in description
     assert len(description) > len(f"({count} CPUs)") + 1  # some model name precedes it
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/loadavg").is_file(), reason="reads Linux's /proc/loadavg")
+def test_load_line_reports_the_kernels_load_average():
+    """Against /proc/loadavg, the kernel's own figure (the load moves little within a call)."""
+    line = hardware.load_line()
+    reported = float(line.split()[2])
+    kernel = float(pathlib.Path("/proc/loadavg").read_text().split()[0])
+    assert abs(reported - kernel) < 0.5 and f"{os.cpu_count()} CPU cores" in line, line
