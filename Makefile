@@ -57,13 +57,15 @@ JUPYTER_ARGS ?=
 course: install
 	$(BIN)/jupyter lab $(ALLOW_ROOT) $(JUPYTER_ARGS) course/
 
-# Two pytest workers (pytest-xdist): the notebooks run two at a time, each whole notebook in
-# one worker's kernel (--dist loadfile), so that make test stays within CI's budget.
+# The notebooks run on two pytest workers (pytest-xdist), two at a time, each whole notebook
+# in one worker's kernel (--dist loadfile), so that make test stays within CI's budget. The
+# unit tests run one at a time: some compare two timings, which a second worker would disturb.
 TEST_WORKERS ?= 2
 
 test: install
-	KERAS_BACKEND=tensorflow $(PYTEST) -n $(TEST_WORKERS) --dist loadfile --nbval course/ tests/
-	KERAS_BACKEND=jax $(PYTEST) -n $(TEST_WORKERS) --dist loadfile tests/
+	KERAS_BACKEND=tensorflow $(PYTEST) -n $(TEST_WORKERS) --dist loadfile --nbval course/
+	KERAS_BACKEND=tensorflow $(PYTEST) tests/
+	KERAS_BACKEND=jax $(PYTEST) tests/
 
 notebooks: install
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)

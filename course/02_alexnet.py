@@ -37,7 +37,7 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** 213 to 267 s on a 2-core CPU like the CI machine's, with the CPU settings
+# **Run time.** 213 to 284 s on a 2-core CPU like the CI machine's, with the CPU settings
 # (measured in CI's two lanes, `course/run_times.json`; about half of it training the
 # AlexNet-style network). On a GPU it has not been run; the settings cell prints an estimate
 # of its GPU settings on a Colab T4, marked as one.

@@ -32,7 +32,7 @@
 # **Prerequisites.** Notebook 03 (VGG's configurations built from one table, receptive
 # fields) and notebook 02 (AlexNet, dropout, timing).
 #
-# **Run time.** 62 to 71 s on a 2-core CPU like the CI machine's (with the CPU settings
+# **Run time.** 62 to 84 s on a 2-core CPU like the CI machine's (with the CPU settings
 # below), most of it the initialisation experiment. On a GPU it has not been run; the settings
 # cell prints an estimate of its GPU settings on a Colab T4, marked as one. VGG16's timings on
 # an NVIDIA H200 come from a results file (section "Timing, briefly"). Everything runs

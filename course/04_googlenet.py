@@ -37,7 +37,7 @@
 # **Prerequisites.** Notebooks 01 (output sizes, parameter counts, receptive fields) and 02
 # (timing); VGG's argument for stacked 3x3 convolutions (notebook 03) helps.
 #
-# **Run time.** 175 to 204 s on a 2-core CPU like the CI machine's (measured in CI's two
+# **Run time.** 175 to 233 s on a 2-core CPU like the CI machine's (measured in CI's two
 # lanes, `course/run_times.json`), most of it training a small GoogLeNet for the CPU settings'
 # `epochs`. The GPU settings train for more epochs; they have not been run (the course's GPU
 # machine has no TensorFlow), and the settings cell prints an estimate of them on a Colab T4,

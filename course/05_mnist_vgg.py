@@ -36,7 +36,7 @@
 # **Prerequisites.** Notebook 01 (LeNet-5, output sizes, receptive fields, counting), 02
 # (LRN, augmentation) and 03 (VGG, its builder and config tables, initialisation).
 #
-# **Run time.** 190 to 239 s on a 2-core CPU like the CI machine's, with the CPU settings
+# **Run time.** 190 to 338 s on a 2-core CPU like the CI machine's, with the CPU settings
 # below (measured in CI's two lanes, `course/run_times.json`); the settings cell prints an
 # estimate of the GPU settings on a Colab T4, marked as one. At the GPU settings the training run alone took
 # 78 s on an NVIDIA H200 (99.65% test accuracy; the stored run is printed in "Runs stored on

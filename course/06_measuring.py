@@ -35,7 +35,7 @@
 # **Prerequisites.** Notebooks 01 to 04 (parameter and FLOP counts; LeNet-5, AlexNet, VGG,
 # GoogLeNet and Inception v3); Python, NumPy, Keras.
 #
-# **Run time.** 48 to 61 s on a 2-core CPU like the CI machine's (measured in CI's two lanes,
+# **Run time.** 48 to 99 s on a 2-core CPU like the CI machine's (measured in CI's two lanes,
 # `course/run_times.json`); most of it builds the ten networks and times the small ones. This
 # notebook has not been run on a GPU (the course's GPU machine has no TensorFlow); the
 # settings cell prints an estimate of its GPU settings on a Colab T4, marked as one. The big

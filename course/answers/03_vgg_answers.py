@@ -21,7 +21,7 @@
 # the value by hand, by another route than the lecture's checker, and then passes it to the
 # same checker.
 #
-# **Run time.** 5 to 5 s on a 2-core CPU like the CI machine's (the checker builds two VGG
+# **Run time.** 4 to 5 s on a 2-core CPU like the CI machine's (the checker builds two VGG
 # configurations); the same on a GPU.
 
 # %%

@@ -21,7 +21,7 @@
 # 1 reaches the value by hand and passes it to the lecture's checker; exercise 2 is open, and
 # its answer is measured.
 #
-# **Run time.** 23 to 31 s on a 2-core CPU like the CI machine's (exercise 2 trains two small
+# **Run time.** 23 to 36 s on a 2-core CPU like the CI machine's (exercise 2 trains two small
 # networks at a reduced scale); on a GPU exercise 2 runs its full scale, and the settings cell
 # prints an estimate of it on a Colab T4, marked as one.
 
