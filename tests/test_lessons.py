@@ -17,6 +17,7 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
 import lesson_format  # noqa: E402
+import prose_numbers  # noqa: E402
 
 # The lectures still over the caps, each with the issue that brings it into the format. The
 # list only shrinks: a listed lecture that fits fails test_a_lecture_fits_or_is_listed.
@@ -50,16 +51,6 @@ def run_time_paragraph(path):
         if paragraph.lstrip().startswith("**Run time.**"):
             return " ".join(paragraph.split())
     raise AssertionError(f"{path.name} has no '**Run time.**' paragraph in its first cell")
-
-
-def outputs_text(path):
-    """Every stored output of a notebook as text (streams and text/plain)."""
-    texts = []
-    for cell in cells(path):
-        for output in cell.get("outputs", []):
-            text = output.get("text") or output.get("data", {}).get("text/plain", "")
-            texts.append("".join(text) if isinstance(text, list) else text)
-    return "\n".join(texts)
 
 
 def measured_seconds(path):
@@ -186,7 +177,7 @@ def test_the_stated_cpu_run_time_is_the_range_ci_measured(notebook):
 @pytest.mark.parametrize("notebook", LECTURES + ANSWERS, ids=ids(LECTURES + ANSWERS))
 def test_no_stored_output_contradicts_the_stated_run_time(notebook):
     high = int(CPU_RANGE.search(run_time_paragraph(notebook)).group(2))
-    printed = [float(seconds) for seconds in re.findall(r"\bin (\d+(?:\.\d+)?) s\b", outputs_text(notebook))]
+    printed = [float(seconds) for seconds in re.findall(r"\bin (\d+(?:\.\d+)?) s\b", prose_numbers.output_text(notebook))]
     assert all(seconds <= high for seconds in printed), (
         f"{notebook.name} states at most {high} s, and a stored output took {max(printed):.0f} s")
 
@@ -211,7 +202,7 @@ def test_every_lecture_has_gpu_settings():
 @pytest.mark.parametrize("notebook", SIZED, ids=ids(SIZED))
 def test_a_notebook_prints_the_colab_estimate_of_its_gpu_settings_within_the_limits(notebook):
     """The settings cell prints support.sizing's estimate; at most 10 minutes and 12 GB on a T4."""
-    match = ESTIMATE.search(outputs_text(notebook))
+    match = ESTIMATE.search(prose_numbers.output_text(notebook))
     assert match, (f"{notebook.name} prints no Colab T4 estimate: after its settings, call "
                    f"sizing.print_colab_estimate(sizing.lesson_workloads(..., settings.gpu))")
     minutes = float(match.group(1)) / (60 if match.group(2) == "s" else 1)
