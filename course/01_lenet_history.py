@@ -489,7 +489,7 @@ plots.plot_history(history, title="LeNet-5 on MNIST")
 # then stops falling and wanders (between 0.041 and 0.060 in the log above) while the
 # validation accuracy stays near 98.5%: from there on the network fits its training images
 # more closely than new ones, the start of *overfitting*. More epochs would not help it;
-# notebook 02 fights overfitting with dropout and data augmentation.
+# notebooks 02 and 02b fight overfitting with dropout and data augmentation.
 
 # %% [markdown]
 # ## What it gets wrong

@@ -30,7 +30,7 @@
 # * convert dense layers to convolutions for dense evaluation.
 #
 # **Prerequisites.** Notebook 03 (VGG's configurations built from one table, receptive
-# fields) and notebook 02 (AlexNet, dropout, timing).
+# fields) and notebooks 02 and 02b (AlexNet, dropout, timing).
 #
 # **Run time.** 62 to 84 s on a 2-core CPU like the CI machine's (with the CPU settings
 # below), most of it the initialisation experiment. On a GPU it has not been run; the settings
@@ -402,7 +402,7 @@ plt.tight_layout()
 # 25.6%, and E's from 26.9% to 25.5%. The training images were also given a random RGB
 # colour shift, as in AlexNet (Section 3.1). To
 # train this fast, the rescaling and cropping belong in the `tf.data` pipeline, as in
-# notebook 02. The jittered networks were initialised from a network trained at fixed
+# notebook 02b. The jittered networks were initialised from a network trained at fixed
 # $S = 384$ (Section 3.1).
 
 # %% [markdown]
@@ -518,7 +518,7 @@ if pretrained is not None:
 
 # %% [markdown]
 # ## Timing, briefly
-# How long does VGG16 take? The course's harness (notebook 02 explains it; notebook 06
+# How long does VGG16 take? The course's harness (notebook 02b explains it; notebook 06
 # measures all of the course's networks with it) is run by `python -m support.bench`, and its
 # results are stored in `course/results/` with their provenance. `results.check_flops`
 # raises an error if a file's VGG16 rows differ from the network built here in FLOPs,
@@ -614,7 +614,7 @@ for row in results.bench_rows(cpu_records, models=["vgg_D"], modes=list(source_p
 #
 # **(b) The benchmark statistics.** The VGG source post reused the AlexNet source post's
 # `time_tensorflow_run`,
-# whose standard deviation $\sqrt{E[t^2] - E[t]^2}$ cancels catastrophically; notebook 02
+# whose standard deviation $\sqrt{E[t^2] - E[t]^2}$ cancels catastrophically; notebook 06
 # takes it apart, and `support.timing` uses a two-pass sample deviation instead.
 #
 # **(c) What the MNIST source post changed.** Five poolings shrink 28x28 digits to nothing, which

@@ -14,36 +14,30 @@
 # ---
 
 # %% [markdown]
-# # 04 · GoogLeNet and Inception v3: width, 1x1 reductions, auxiliary heads, factorised convolutions
+# # 04 · GoogLeNet: the Inception module, 1x1 reductions, Table 1, auxiliary heads
 #
-# GoogLeNet (Szegedy et al., CVPR 2015) won ILSVRC 2014 with a network 22 layers deep and,
-# by the paper's account, 12 times fewer parameters than AlexNet. Its building block, the **Inception module**, runs
-# convolutions of several sizes side by side and concatenates them; 1x1 convolutions keep it
-# affordable. Inception v3 (Szegedy et al., CVPR 2016) factorised its large convolutions and
-# added batch normalisation and label smoothing. This notebook's source post (one of the
-# course's source posts, the blog posts it grew from: notebook 01) is titled "GoogLeNet" but
-# implements Inception v3 in TF-Slim: this notebook teaches both.
+# GoogLeNet (Szegedy et al., CVPR 2015) won ILSVRC 2014 with a network 22 layers deep and, by
+# the paper's account, 12 times fewer parameters than AlexNet (Krizhevsky et al., 2012). Its
+# building block, the **Inception module**, runs convolutions of several sizes side by side and
+# concatenates them; 1x1 convolutions keep it affordable. This is part 1 of the lesson; part 2,
+# [notebook 04b](04b_inception_v3.ipynb), covers Inception v3, which this lesson's source post
+# (one of the blog posts the course grew from, notebook 01) implements under GoogLeNet's name.
 #
 # **Learning goals.** After this notebook you can
 # * work out the channels, parameters and FLOPs of an Inception module, and what its 1x1
 #   reductions save;
-# * check GoogLeNet against the paper's Table 1, and explain why published parameter counts
-#   of the same network differ by millions;
+# * check GoogLeNet against the paper's Table 1, test a hypothesis about a row that does not
+#   fit, and explain why published parameter counts of the same network differ by millions;
 # * build a model with auxiliary classifiers that train with weight 0.3 and vanish at
-#   inference, and measure what they do to the gradient of the first layer;
-# * compute what factorised convolutions, grid reduction and label smoothing change;
-# * extend receptive fields to a graph with parallel branches.
+#   inference, and measure the direction and size of the gradient they send to early layers.
 #
-# **Prerequisites.** Notebooks 01 (output sizes, parameter counts, receptive fields) and 02
-# (timing); VGG's argument for stacked 3x3 convolutions (notebook 03) helps.
+# **Prerequisites.** Notebooks 01 (output sizes, parameter counts, FLOPs) and 02 (AlexNet);
+# VGG's argument for stacked 3x3 convolutions (notebook 03) helps.
 #
-# **Run time.** 175 to 233 s on a 2-core CPU like the CI machine's (measured in CI's two
-# lanes, `course/run_times.json`), most of it training a small GoogLeNet for the CPU settings'
-# `epochs`. The GPU settings train for more epochs; they have not been run (the course's GPU
-# machine has no TensorFlow), and the settings cell prints an estimate of them on a Colab T4,
-# marked as one.
-# Section 8 reads GoogLeNet's and Inception v3's timings on an NVIDIA H200 from a results
-# file: for a batch of 32, a median of 8.06 and 23.12 ms per training step in float32.
+# **Run time.** 105 to 210 s on a 2-core CPU like the CI machine's (109 s under nbval, 202 s
+# while other notebooks ran on the same machine), most of it training a small GoogLeNet for the CPU
+# settings' single epoch. The GPU settings train for more epochs; they have not been run, and the
+# settings cell prints an estimate of them on a Colab T4, marked as one.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open
 # it from the README's "Open in Colab" link and run the cells in order. Without internet,
@@ -51,7 +45,10 @@
 
 # %% [markdown]
 # ## Setup
-# The first cell makes the course's package `support` importable here, in a checkout or on Colab (notebook 01 explains it).
+# The first cell makes the course's package `support` importable here, in a checkout or on
+# Colab (notebook 01 explains it). `quiet.setup()` then imports TensorFlow with its start-up
+# chatter silenced; `show.source` displays the code of a builder as it stands in `support`.
+# The GPU settings train longer and measure more initialisations.
 
 # %%
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
@@ -72,41 +69,26 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %% [markdown]
-# `quiet.setup()` imports TensorFlow with its start-up chatter silenced; it must run before
-# anything else imports TensorFlow. `show.source` displays the code of a builder as it stands
-# in `support`, so that the architecture taught is always on the page.
-
 # %%
 from support import quiet
 
 quiet.setup()
 
-import math
-import re
-import subprocess
-import sys
-import time
+import math, time
 
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from support import counting, data, exercises, hardware, models, results, show, sizing
-from support import inception_v3 as inception_v3_module
-from support import layers as course_layers
-from support import receptive_field as rf
+from support import counting, data, exercises, hardware, layers as course_layers, models, show, sizing
 from support.googlenet import auxiliary_classifier
 
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %% [markdown]
-# The GPU settings train the small GoogLeNet for more epochs; on a CPU a few must do.
-
 # %%
 settings = hardware.choose_settings(
-    cpu={"epochs": 2, "batch_size": 64, "learning_rate": 3e-3, "gradient_seeds": 3},
+    cpu={"epochs": 1, "batch_size": 64, "learning_rate": 3e-3, "gradient_seeds": 3},
     gpu={"epochs": 10, "batch_size": 64, "learning_rate": 3e-3, "gradient_seeds": 5},
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("04", settings.gpu))
@@ -122,8 +104,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("04", settings.gpu))
 # 4. a 3x3 max pooling with stride 1, then a 1x1 *projection*.
 #
 # Every branch keeps the height and width (SAME padding, stride 1), so the four outputs can be
-# stacked. The module's output has as many channels as the four branches together. The
-# course's builder, used for every module of GoogLeNet below:
+# stacked. The course's builder, used for every module of GoogLeNet below:
 
 # %%
 show.source(course_layers.inception_module)
@@ -131,7 +112,8 @@ show.source(course_layers.inception_module)
 # %% [markdown]
 # Module 3a is the first of GoogLeNet's nine. It reads the 28x28x192 maps of the stem, and its
 # widths come from the paper's Table 1: 64 (1x1), 96 then 128 (3x3), 16 then 32 (5x5), 32
-# (pool projection). Built alone on such an input:
+# (pool projection). Built alone on such an input, and drawn from the model object itself
+# (each box a layer of the model, its output shape beside its name, one column per branch):
 
 # %%
 stem_output = keras.Input((28, 28, 192), name="stem_output")
@@ -139,19 +121,37 @@ module_3a = keras.Model(stem_output, course_layers.inception_module(stem_output,
                                                                      name="inception_3a"))
 branch_ends = ["inception_3a_1x1", "inception_3a_3x3", "inception_3a_5x5", "inception_3a_pool_proj"]
 branch_channels = [module_3a.get_layer(name).output.shape[-1] for name in branch_ends]
-for name, channels in zip(branch_ends, branch_channels):
-    print(f"{name:<24} -> {module_3a.get_layer(name).output.shape}")
 print(f"concatenated: {' + '.join(map(str, branch_channels))} = {module_3a.output.shape[-1]} channels")
 assert module_3a.output.shape[1:] == (28, 28, sum(branch_channels)) == (28, 28, 256)  # Table 1: 28x28x256
 
+# %%
+def branch_of(layer, model):
+    """The chain of layers from `layer` back to the model's input (one branch of a module)."""
+    chain = [layer]
+    while chain[-1].input is not model.input:
+        chain.append(chain[-1].input._keras_history.operation)
+    return chain[::-1]
+
+figure, axis = plt.subplots(figsize=(10, 2.8))
+for column, end in enumerate(branch_ends):
+    for row, layer in enumerate(branch_of(module_3a.get_layer(end), module_3a)):
+        axis.text(column, -row, f"{layer.name.removeprefix('inception_3a_')}\n{type(layer).__name__} "
+                  f"{tuple(layer.output.shape[1:])}", ha="center", va="center", bbox={"facecolor": "white"})
+for y, text in ((1, "input (28, 28, 192)"), (-2.1, f"Concatenate {tuple(module_3a.output.shape[1:])}")):
+    axis.text(1.5, y, text, ha="center", bbox={"facecolor": "lightgrey"})
+axis.set(xlim=(-0.6, 3.6), ylim=(-2.5, 1.5), title="Module 3a, drawn from module_3a.layers"); axis.axis("off")
+
 # %% [markdown]
-# The four branches add up to the 28x28x256 output that Table 1 gives for 3a (asserted). The 3x3
-# branch gets the most channels, and the pooling branch its own: the module is *wide*.
+# The four branches add up to the 28x28x256 output that Table 1 gives for 3a (asserted). The
+# module is *wide*: four branches side by side, the 3x3 the widest.
 #
 # ### What the 1x1 reductions save
 # Without its 1x1 reductions, the 3x3 and 5x5 convolutions of 3a would read all 192 input
-# channels. The same module with the same output widths (so the same 256 output channels), but
-# no reductions:
+# channels. The same module with the same output widths, but no reductions. Then
+# `support.counting` counts each layer's parameters and operations from its shapes (notebook
+# 01). An operation here is a multiply-accumulate (**MAC**), one multiplication and one
+# addition; the course's FLOPs count each MAC as 2 floating-point operations, so
+# FLOPs = 2 × MACs throughout.
 
 # %%
 def inception_module_without_reductions(x, filters_1x1, filters_3x3, filters_5x5, filters_pool_proj, name):
@@ -174,13 +174,13 @@ for label, model in (("with 1x1 reductions", module_3a), ("without", unreduced_3
     total = counting.totals(counting.layer_table(model))
     assert total["params"] == model.count_params()  # the analytic count agrees with Keras
     cost[label] = total
-    print(f"3a {label:<20}: {total['params']:>9,} parameters  {total['flops'] / 1e6:7.1f} MFLOPs per image")
+    print(f"3a {label:<20}: {total['params']:>9,} parameters  {total['macs'] / 1e6:6.1f} M MACs "
+          f"= {total['flops'] / 1e6:6.1f} MFLOPs per image")
 saving = cost["without"]["params"] / cost["with 1x1 reductions"]["params"]
 flop_saving = cost["without"]["flops"] / cost["with 1x1 reductions"]["flops"]
 print(f"the reductions divide the parameters by {saving:.2f} and the FLOPs by {flop_saving:.2f}")
-assert saving > 2 and flop_saving > 2
 
-
+# %%
 def kernel_weights_of(model, prefix):
     """Kernel weights (no biases) of the convolutions whose names start with `prefix`."""
     return sum(math.prod(layer.kernel.shape) for layer in model.layers
@@ -189,40 +189,33 @@ def kernel_weights_of(model, prefix):
 
 with_weights = kernel_weights_of(module_3a, "inception_3a")
 assert abs(with_weights / 1024 - 159) < 1  # Table 1, inception_3a: 159 K weights, K = 1024, no biases
-by_hand = {  # k*k*c_in*c_out for each convolution of the branch, widths from Table 1, 192 channels in
-    "3x3": {"with": 1 * 192 * 96 + 9 * 96 * 128, "without": 9 * 192 * 128},
-    "5x5": {"with": 1 * 192 * 16 + 25 * 16 * 32, "without": 25 * 192 * 32},
-}
 total_weight_saving = kernel_weights_of(unreduced_3a, "unreduced_3a") - with_weights
-for branch, hand in by_hand.items():
+for branch, c_reduce, c_out, k in (("3x3", 96, 128, 3), ("5x5", 16, 32, 5)):
     branch_with = kernel_weights_of(module_3a, f"inception_3a_{branch}")  # the reduce and the branch's conv
     branch_without = kernel_weights_of(unreduced_3a, f"unreduced_3a_{branch}")
-    assert (branch_with, branch_without) == (hand["with"], hand["without"]), branch
+    assert (branch_with, branch_without) == (192 * c_reduce + k * k * c_reduce * c_out, k * k * 192 * c_out)
     print(f"{branch} branch: {branch_without:>7,} -> {branch_with:>7,} weights, saves {branch_without - branch_with:>7,} "
           f"= {(branch_without - branch_with) / total_weight_saving:.0%} of the module's saving")
 
 # %% [markdown]
-# The reductions divide the parameters and the FLOPs by nearly the same factor (printed above),
+# The reductions divide the parameters by 2.40 and the FLOPs by 2.41: nearly the same factor,
 # because every layer of the module works at the same 28x28 resolution and the FLOPs leave out
-# the biases. With reductions, module 3a has the 159 K weights of Table 1 (asserted). The 1x1
-# and pooling branches are the same in both versions, so the whole saving comes from the 3x3
-# and 5x5 branches (their weights asserted against the formula $k^2 c_{in} c_{out}$), and the
-# larger share of it from the 5x5 branch: its reduction squeezes the 192 input channels to 16
-# before the 5x5, which costs 25 weights per input channel, while the 3x3 branch's reduction
-# only halves them, to 96.
+# the biases. With reductions, module 3a has the 159 K weights of Table 1 (asserted). The whole
+# saving comes from the 3x3 and 5x5 branches (their Keras weights asserted against the formula
+# $k^2 c_{in} c_{out}$), 60% of it from the 5x5 branch: its reduction squeezes the 192 input
+# channels to 16 before a kernel that costs 25 weights per input channel, while the 3x3
+# branch's reduction only halves them, to 96.
 # The 1x1 reductions are Lin et al.'s "network in network" idea (2014): a 1x1 convolution is a
 # small dense layer applied at every pixel, followed by a ReLU, so it also adds depth.
 #
-# The paper's *naive* module (Figure 2a) has no 1x1 projection after its pooling either, so the
-# pooling branch passes all 192 input channels through: its output has 64 + 128 + 32 + 192 =
-# 416 channels, and since every module feeds the next, the width would grow from module to
-# module. The projection keeps the width under control.
-
-# %% [markdown]
+# The paper's *naive* module (Figure 2a) has no 1x1 projection after its pooling either, so
+# the pooling branch would pass all its input channels through, and the width would grow from
+# module to module (exercise 1). The projection keeps the width under control.
+#
 # ## 2. GoogLeNet against the paper's Table 1
 # Table 1 of Szegedy et al. (2015) describes the whole network, one row per layer or module:
-# output size, the widths of each branch, and the parameters and operations of the row
-# ("ops" are multiply-accumulates, MACs). Typed here as data, from the paper:
+# output size, the widths of each branch, and the parameters and operations ("ops", MACs) of
+# the row. Typed here as data, from the paper:
 
 # %%
 TABLE_1 = [  # Szegedy et al. 2015, Table 1: (row, output size, branch widths or None, params in K, ops in M)
@@ -242,7 +235,10 @@ TABLE_1 = [  # Szegedy et al. 2015, Table 1: (row, output size, branch widths or
 
 # %% [markdown]
 # The course's builder reads the modules' widths from its own table, `GOOGLENET_TABLE`, and
-# stacks them between the stem and the classifier:
+# stacks them between the stem and the classifier. Its every output shape is compared with
+# Table 1's (the table's 1x1x1024 for the classifier's input is a vector of 1024 in Keras).
+# Then the parameters and operations of each row: the paper counts weights without biases; we
+# count the kernels of each row's convolutions, and its MACs.
 
 # %%
 show.source(models.googlenet)
@@ -257,110 +253,111 @@ for row, size, widths, _, _ in TABLE_1:
     assert math.prod(shape) == math.prod(size) and shape[-1] == size[-1], (row, shape, size)
 print(f"{len(TABLE_1)} rows: every output size and every module's widths equal Table 1")
 
-# %% [markdown]
-# Every output shape matches (Table 1's 1x1x1024 for the classifier's input is a vector of 1024
-# in Keras). Now the
-# parameters and operations of each row. The paper counts weights without biases; we count the
-# kernels of each row's convolutions and its MACs:
-
 # %%
-def row_layers(row):
-    """The layers with weights that make up one row of Table 1 (conv2 includes its 1x1 reduce)."""
-    prefix = "conv2_" if row == "conv2_3x3" else row
-    return [layer for layer in googlenet.layers if layer.name.startswith(prefix) and layer.weights]
-
-
 stats = {entry["name"]: entry for entry in counting.layer_table(googlenet)}
-comparison = []
+comparison = {}
 for row, _, _, paper_k, paper_m in TABLE_1:
     if paper_k is None:
         continue
-    weights = sum(math.prod(layer.kernel.shape) for layer in row_layers(row))
-    macs = sum(stats[layer.name]["macs"] for layer in row_layers(row))
-    comparison.append((row, weights, paper_k, macs, paper_m))
-    print(f"{row:<13} weights {weights:>9,} = {weights / 1024:7.1f} K (paper {paper_k:>6} K)   "
-          f"MACs {macs / 1e6:6.1f} M (paper {paper_m:>4} M)")
+    prefix = "conv2_" if row == "conv2_3x3" else row  # conv2's row includes its 1x1 reduce
+    row_layers = [layer for layer in googlenet.layers if layer.name.startswith(prefix) and layer.weights]
+    weights = sum(math.prod(layer.kernel.shape) for layer in row_layers)
+    macs = sum(stats[layer.name]["macs"] for layer in row_layers)
+    comparison[row] = (weights, paper_k, macs, paper_m)
+    print(f"{row:<13} weights {weights:>9,} = {weights / 1024:7.1f} K (paper {paper_k:>6} K, "
+          f"{weights / 1024 / paper_k - 1:+5.0%})   MACs {macs / 1e6:6.1f} M (paper {paper_m:>4} M)")
 
 # %% [markdown]
-# Read the columns against each other. The paper's "K" is 1024: divided by 1024, 3a's weights
-# give the paper's 159 K (as asserted in section 1). The operations column agrees with our MACs
-# to within rounding on every row but two:
+# The paper's "K" is 1024: divided by 1024, 3a's weights
+# give the paper's 159 K. The ops agree with our MACs to the paper's rounding on most rows,
+# but not all: 4a's 73.6 M would round to 74, not the table's 73, and two rows are far off:
 
 # %%
-ops_disagree = [row for row, weights, _, macs, paper_m in comparison if abs(macs / 1e6 - paper_m) > 1]
-params_off = {row: weights / 1024 / paper_k - 1 for row, weights, paper_k, _, _ in comparison}
-print("rows whose ops differ from the paper's by more than 1 M:", ops_disagree)
-print("parameters, ours against the paper's:", {row: f"{off:+.0%}" for row, off in params_off.items()})
-assert ops_disagree == ["conv1_7x7", "inception_5a"]
-conv1_paper_weights = 34e6 / (112 * 112)  # the weights that the paper's 34 M ops imply for conv1
-print(f"conv1: the paper's 34 M ops imply {conv1_paper_weights:,.0f} weights per output pixel, "
-      f"its 2.7 K says {2.7 * 1024:,.0f}; a 7x7 kernel over 3 channels x 64 has {7 * 7 * 3 * 64:,}")
-assert all(abs(off) < 0.08 for row, off in params_off.items() if row != "conv1_7x7")
-_, (height_4c, width_4c, _), _, paper_k_4c, paper_m_4c = next(entry for entry in TABLE_1 if entry[0] == "inception_4c")
-implied_4c = paper_m_4c * 1e6 / (height_4c * width_4c) / 1024  # weights per output pixel, in K = 1024
-ours_4c = next(weights for row, weights, _, _, _ in comparison if row == "inception_4c") / 1024
-print(f"inception_4c: the paper's {paper_m_4c} M ops imply {implied_4c:.1f} K weights, we count {ours_4c:.1f} K, "
-      f"its params column says {paper_k_4c} K")
-assert abs(implied_4c / ours_4c - 1) < 0.01 < abs(paper_k_4c / ours_4c - 1)
+ops_off = {row: macs / 1e6 - paper_m for row, (_, _, macs, paper_m) in comparison.items()}
+print("rows whose ops differ from ours by more than 0.5 M:",
+      {row: f"{off:+.1f} M" for row, off in ops_off.items() if abs(off) > 0.5})
+for row in ("inception_4c", "inception_5a"):  # the two rows whose params are furthest from ours
+    weights, paper_k, macs, paper_m = comparison[row]
+    pixels = math.prod(googlenet.get_layer(row).output.shape[1:3])
+    print(f"{row}: its {paper_m} M ops / {pixels} output pixels imply {paper_m * 1e6 / pixels / 1024:.1f} K "
+          f"weights; we count {weights / 1024:.1f} K; its params column says {paper_k} K")
 
 # %% [markdown]
-# Three findings, each computed above:
-# * **conv1**: the paper's two figures agree with each other (the weights per output pixel
-#   that its 34 M ops imply are close to its 2.7 K, both printed) but not with a 7x7
-#   convolution from 3 to 64 channels, which has the printed 9,408. The row is an error in the
-#   table; a 7x7x3x64 kernel is what every implementation uses.
-# * **5a**: the paper's ops exceed our MACs (printed), and its parameters are off too (the
-#   printed percentage, negative): another small inconsistency of the table.
-# * The other parameter figures are close to ours (the printed percentages). Of these, 4c's is
-#   the furthest, yet its ops column implies, with the same K = 1024, the weights we count
-#   (printed and asserted). The ops column is the more reliable of the two.
+# For 4c the table's ops imply, with the same K = 1024, the weights we count (498.2 K against
+# 497.5 K), and its parameter column (463 K) is the one that is off. For 5a the two columns
+# agree with each other (1076.2 K implied, 1072 K stated) but not with the widths the table
+# itself gives for 5a, from which we count 1018.0 K: so neither column can be trusted on its
+# own. conv1 is off in both columns by about the same factor (9.2 K against 2.7 K, 118.0 M
+# against 34 M), which suggests a different layer rather than a slip. A hypothesis: Table 1's conv1 is a depthwise-separable
+# 7x7 convolution, as in TF-Slim's `inception_v2.py` stem (TF-Slim is the library of layers
+# and reference networks that Google's TensorFlow models were written in): a 7x7 depthwise
+# convolution with depth multiplier $\min(\lfloor 64/3 \rfloor, 8) = 8$, then a 1x1 to 64
+# channels. Built in Keras and counted:
+
+# %%
+separable = keras.layers.SeparableConv2D(64, 7, strides=2, padding="same", depth_multiplier=8, use_bias=False)
+separable_output = separable(keras.Input((224, 224, 3)))
+separable_weights = math.prod(separable.depthwise_kernel.shape) + math.prod(separable.pointwise_kernel.shape)
+separable_macs = math.prod(separable_output.shape[1:3]) * separable_weights  # each weight once per output pixel
+plain_weights, _, plain_macs, _ = comparison["conv1_7x7"]
+print(f"separable 7x7 conv1: {separable.depthwise_kernel.shape} + {separable.pointwise_kernel.shape} = "
+      f"{separable_weights:,} weights ({separable_weights / 1024:.2f} K of 1024, {separable_weights / 1000:.2f} K "
+      f"of 1000), {separable_macs / 1e6:.1f} M MACs; output {tuple(separable_output.shape[1:])}")
+print(f"plain 7x7 conv1:     {plain_weights:,} weights, {plain_macs / 1e6:.1f} M MACs; Table 1: 2.7 K and 34 M")
+assert round(separable_macs / 1e6) == 34 and round(separable_weights / 1000, 1) == 2.7
 
 # %% [markdown]
+# The hypothesis fits: the separable convolution has 2,712 weights and 34.0 M MACs, the
+# table's 34 M exactly and its 2.7 K if that K is 1000 (2.65 with K = 1024), where the plain
+# 7x7 has 9,408 weights and 118.0 M MACs. So Table 1's conv1 row most likely describes a
+# separable stem, while the text and every implementation use a plain 7x7 convolution, as
+# the course's builder does.
+#
 # ### The total: how many millions?
 # The paper does not print a total; it says GoogLeNet "uses 12x fewer parameters than the
-# winning architecture of Krizhevsky et al." (Section 1), that is about 60 / 12 = 5 million.
-# torchvision's GoogLeNet has 6,624,904 parameters (`GoogLeNet_Weights.IMAGENET1K_V1`,
-# torchvision documentation). Ours:
+# winning architecture of Krizhevsky et al." (Section 1), and the source post repeats it as
+# 5 million against 60 million. torchvision's GoogLeNet has 6,624,904 parameters
+# (`GoogLeNet_Weights.IMAGENET1K_V1`, torchvision documentation). Ours, and the factor against
+# the course's AlexNet (notebook 02):
 
 # %%
 paper_sum = sum(paper_k for _, _, _, paper_k, _ in TABLE_1 if paper_k) * 1024
-ours = googlenet.count_params()
+googlenet_params = googlenet.count_params()
 kernel_weights = sum(math.prod(layer.kernel.shape) for layer in googlenet.layers if hasattr(layer, "kernel"))
 with_auxiliary = models.googlenet(auxiliary_classifiers=True).count_params()
+alexnet_params = models.alexnet().count_params()
 print(f"Table 1's rows add up to {paper_sum:,.0f} weights (K = 1024)")
-print(f"the course's GoogLeNet: {ours:,} parameters = {kernel_weights:,} weights + {ours - kernel_weights:,} biases")
-print(f"with its two auxiliary classifiers: {with_auxiliary:,}")
-print(f"ours minus Table 1's sum: {ours - paper_sum:,.0f}, of which biases {ours - kernel_weights:,} "
-      f"({(ours - kernel_weights) / (ours - paper_sum):.0%})")
-assert ours == counting.totals(counting.layer_table(googlenet))["params"]
+print(f"the course's GoogLeNet: {googlenet_params:,} parameters = {kernel_weights:,} weights + "
+      f"{googlenet_params - kernel_weights:,} biases; with its two auxiliary classifiers: {with_auxiliary:,}")
+print(f"AlexNet: {alexnet_params:,} parameters = {alexnet_params / googlenet_params:.1f} times GoogLeNet's, "
+      f"{alexnet_params / paper_sum:.1f} times Table 1's sum, {alexnet_params / with_auxiliary:.1f} times "
+      f"GoogLeNet with its heads")
+assert googlenet_params == counting.totals(counting.layer_table(googlenet))["params"]
 filters = sum(layer.filters for layer in googlenet.layers if isinstance(layer, keras.layers.Conv2D))
-assert ours - kernel_weights == filters + 1000  # one bias per filter and per class
+assert googlenet_params - kernel_weights == filters + 1000  # one bias per filter and per class
 
 # %% [markdown]
-# Ours is close to the sum of Table 1's rows (both printed). The biases, which the table leaves
-# out, are only the printed share of the difference; the rest comes from the row-by-row
-# differences found above. The auxiliary classifiers (Section 5, below) almost double the
-# count during training. torchvision's figure differs for
-# three reasons, from its source (`torchvision/models/googlenet.py`): its convolutions have no
-# bias but a batch normalisation with a learned scale and shift (2 parameters per channel); the
-# "5x5" branch of every module is a 3x3 (a known slip kept so that the ported weights still
-# load); and the auxiliary classifiers are dropped when the pretrained weights are loaded. The
-# count with those three changes, from our table:
+# The factor is 8.9 (9.0 against Table 1's sum), not 12: "5 million" is not what the table
+# adds up to (6,960,845 weights), and even with the conv1 row as printed it stays above 6.9
+# million. The auxiliary classifiers (section 3) almost double the count during training.
+# torchvision's figure differs from ours for three reasons, from its source
+# (`torchvision/models/googlenet.py`): its convolutions have no bias but a batch normalisation
+# with a learned scale and shift (2 parameters per channel); the "5x5" branch of every module
+# is a 3x3 (a known slip kept so that the ported weights still load); and the auxiliary
+# classifiers are dropped when the pretrained weights are loaded. The count with those three
+# changes, from our table:
 
 # %%
 def torchvision_style_params(table=models.GOOGLENET_TABLE, num_classes=1000):
-    """GoogLeNet's parameters with torchvision's choices: conv without bias + BN (2 per channel),
-    the 5x5 branch as a 3x3, no auxiliary classifiers."""
+    """GoogLeNet's parameters as torchvision builds it: conv without bias + BN, "5x5" as 3x3, no heads."""
     def conv(kernel, c_in, c_out):
         return counting.conv2d_params(c_in, c_out, kernel, use_bias=False) + 2 * c_out
 
     total, channels = conv(7, 3, 64) + conv(1, 64, 64) + conv(3, 64, 192), 192
-    for entry in table:
-        if entry != "M":
-            f1, f3r, f3, f5r, f5, fp = entry[1]
-            total += conv(1, channels, f1) + conv(1, channels, f3r) + conv(3, f3r, f3)
-            total += conv(1, channels, f5r) + conv(3, f5r, f5) + conv(1, channels, fp)  # "5x5" is 3x3
-            channels = f1 + f3 + f5 + fp
+    for f1, f3r, f3, f5r, f5, fp in (entry[1] for entry in table if entry != "M"):
+        total += conv(1, channels, f1) + conv(1, channels, f3r) + conv(3, f3r, f3)
+        total += conv(1, channels, f5r) + conv(3, f5r, f5) + conv(1, channels, fp)  # "5x5" is 3x3
+        channels = f1 + f3 + f5 + fp
     return total + (channels + 1) * num_classes
 
 
@@ -368,8 +365,8 @@ print(f"torchvision-style count: {torchvision_style_params():,}")
 assert torchvision_style_params() == 6_624_904  # torchvision's documented num_params
 
 # %% [markdown]
-# Exactly torchvision's documented count (asserted): every difference is accounted for. A parameter count is a
-# property of an implementation, not of "GoogLeNet"; always say which one.
+# Exactly torchvision's documented count (asserted): every difference is accounted for. A
+# parameter count is a property of an implementation, not of "GoogLeNet"; always say which one.
 #
 # ### Global average pooling instead of a dense head
 # AlexNet and VGG flatten their last maps into dense layers holding most of their parameters
@@ -379,33 +376,30 @@ assert torchvision_style_params() == 6_624_904  # torchvision's documented num_p
 # same 1000-way classifier on the 1024 final 7x7 maps, flattened, instead:
 
 # %%
-gap_head = (1024 + 1) * 1000
+gap_head = googlenet.get_layer("predictions").count_params()
 flatten_head = keras.layers.Dense(1000)
 flatten_head.build((None, 7 * 7 * 1024))
 print(f"GAP + dense: {gap_head:,} parameters; flatten + dense: {flatten_head.count_params():,} "
-      f"({flatten_head.count_params() / ours:.1f} times the whole of GoogLeNet)")
-assert googlenet.get_layer("predictions").count_params() == gap_head
+      f"({flatten_head.count_params() / googlenet_params:.1f} times the whole of GoogLeNet)")
+assert flatten_head.count_params() - 1000 == 7 * 7 * (gap_head - 1000)  # 49 positions, one weight each
 
 # %% [markdown]
-# A flattened head would hold several times the parameters of the whole network (the factor
-# printed); global average pooling spends one weight per channel and class (plus the biases),
-# and makes the classifier indifferent to where in the image a feature appeared.
-
-# %% [markdown]
+# A flattened head would hold 7.2 times the parameters of the whole network; global average
+# pooling spends one weight per channel and class (plus the biases), and makes the classifier
+# indifferent to where in the image a feature appeared.
+#
 # ## 3. Auxiliary classifiers
-# A 22-layer network of 2014, without batch normalisation, risked a weak gradient in its early
-# layers. GoogLeNet attaches two small classifiers to the outputs of modules 4a and 4d
-# (Section 5): a 5x5 average pooling with stride 3, a 1x1 convolution with 128 filters, a dense
-# layer of 1024 units, 70% dropout and a softmax. Their losses are added to the main loss with
-# weight 0.3 during training, and they are thrown away at inference:
+# A 22-layer network of 2014, trained without batch normalisation (Ioffe and Szegedy
+# introduced it in 2015, with BN-Inception), risked a weak gradient in its early layers.
+# GoogLeNet attaches two small classifiers to the outputs of modules 4a and 4d (Section 5): a
+# 5x5 average pooling with stride 3, a 1x1 convolution with 128 filters, a dense layer of 1024
+# units, 70% dropout and a softmax. Their losses are added to the main loss with weight 0.3
+# during training, and they are thrown away at inference. In Keras this is one model with three
+# outputs, compiled with `loss_weights=[1, 0.3, 0.3]`; the inference model is a second
+# `keras.Model` over the same layers that stops at the main output.
 
 # %%
 show.source(auxiliary_classifier)
-
-# %% [markdown]
-# In Keras this is one model with three outputs, compiled with three losses and
-# `loss_weights=[1, 0.3, 0.3]`. The inference model is a second `keras.Model` over the same
-# layers that stops at the main output: it shares every weight and has none of the heads'.
 
 # %%
 training_googlenet = models.googlenet(auxiliary_classifiers=True)
@@ -420,50 +414,39 @@ print(f"their two dense layers: {sum(layer.count_params() for layer in head_fc):
 assert all(tuple(layer.kernel.shape) == (4 * 4 * 128, 1024) for layer in head_fc)  # Section 5: 4x4x128 in, 1024 out
 
 # %% [markdown]
-# The heads hold almost as many parameters as the network they train (printed), nearly all in
-# their dense layers: each has $4 \times 4 \times 128 = 2048$ inputs times 1024 units (asserted).
-# None of it is used at inference.
+# The heads hold 6,379,728 parameters, almost as many as the network they train, 66% of them
+# in their dense layers: each has $4 \times 4 \times 128 = 2048$ inputs times 1024 units
+# (asserted). None of it is used at inference.
 #
-# ### Do they change the gradient reaching the early layers?
+# ### What do they do to the gradient reaching the early layers?
 # To measure it we need a network small enough to train here: a GoogLeNet in miniature for
 # 28x28 Fashion-MNIST images. A 3x3 stem and a pooling bring 28x28 to 14x14; modules 3a and 3b
-# work at 14x14, 4a and 4b at 7x7, each the paper's module with its widths cut to a fraction
-# (the range is printed below); global average pooling and dropout 0.4 then the classifier, as
-# in the paper. One change from 2014, so that the CPU settings' few epochs suffice: every
-# convolution is followed by batch
-# normalisation, as Inception v2 and v3 did. The course's unit for it, `conv2d_bn`, used again
-# in section 5: a convolution without bias (the normalisation's shift replaces it), batch
-# normalisation, ReLU.
+# work at 14x14, 4a and 4b at 7x7, each the paper's module with its widths cut to a fraction;
+# global average pooling and dropout 0.4 then the classifier, as in the paper. One change from
+# 2014, so that the CPU settings' few epochs suffice: every convolution is followed by batch
+# normalisation. The course's unit for it, `conv2d_bn`: a convolution without bias (the
+# normalisation's shift replaces it), batch normalisation, ReLU. The modules have the four
+# branches of `inception_module` above, built from that unit; the two auxiliary heads sit on 3b
+# and 4a, the paper's head scaled down (32 filters, 128 units).
 
 # %%
 show.source(course_layers.conv2d_bn)
-
-# %% [markdown]
-# The modules have the four branches of `inception_module` above, built from that unit:
 
 # %%
 def small_inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, name):
     """The four branches of course_layers.inception_module, each convolution a conv2d_bn unit."""
     def unit(tensor, filters, kernel, suffix):
         return course_layers.conv2d_bn(tensor, filters, kernel, kernel, name=f"{name}_{suffix}")
-
-    branch_1x1 = unit(x, f1, 1, "1x1")
-    branch_3x3 = unit(unit(x, f3_reduce, 1, "3x3_reduce"), f3, 3, "3x3")
-    branch_5x5 = unit(unit(x, f5_reduce, 1, "5x5_reduce"), f5, 5, "5x5")
     pooled = keras.layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}_pool")(x)
-    return keras.layers.Concatenate(name=name)([branch_1x1, branch_3x3, branch_5x5, unit(pooled, pool_proj, 1, "pool_proj")])
+    return keras.layers.Concatenate(name=name)([
+        unit(x, f1, 1, "1x1"), unit(unit(x, f3_reduce, 1, "3x3_reduce"), f3, 3, "3x3"),
+        unit(unit(x, f5_reduce, 1, "5x5_reduce"), f5, 5, "5x5"), unit(pooled, pool_proj, 1, "pool_proj")])
 
-# %% [markdown]
-# The two auxiliary heads sit on 3b and 4a: the paper's head scaled down (32 filters, 128 units).
-
-# %%
 def small_auxiliary_classifier(x, num_classes, name, pool_size):
     """The paper's side head, scaled down: average pool, 1x1 conv 32, dense 128, dropout 0.7, softmax."""
     x = keras.layers.AveragePooling2D(pool_size, strides=pool_size, name=f"{name}_pool")(x)
-    x = keras.layers.Conv2D(32, 1, activation="relu", name=f"{name}_conv")(x)
-    x = keras.layers.Flatten(name=f"{name}_flatten")(x)
-    x = keras.layers.Dense(128, activation="relu", name=f"{name}_fc")(x)
-    x = keras.layers.Dropout(0.7, name=f"{name}_dropout")(x)
+    x = keras.layers.Flatten(name=f"{name}_flatten")(keras.layers.Conv2D(32, 1, activation="relu", name=f"{name}_conv")(x))
+    x = keras.layers.Dropout(0.7, name=f"{name}_dropout")(keras.layers.Dense(128, activation="relu", name=f"{name}_fc")(x))
     return keras.layers.Dense(num_classes, activation="softmax", name=f"{name}_predictions")(x)
 
 # %%
@@ -479,8 +462,7 @@ def small_googlenet(num_classes=10):
     x = small_inception_module(x, 32, 32, 48, 8, 16, 16, name="inception_4a")          # 7 x 7 x 112
     aux2 = small_auxiliary_classifier(x, num_classes, "aux2", pool_size=2)
     x = small_inception_module(x, 48, 32, 64, 8, 24, 24, name="inception_4b")          # 7 x 7 x 160
-    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    x = keras.layers.Dropout(0.4, name="dropout")(x)
+    x = keras.layers.Dropout(0.4, name="dropout")(keras.layers.GlobalAveragePooling2D(name="avg_pool")(x))
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="predictions")(x)
     return keras.Model(inputs, [outputs, aux1, aux2], name="small_googlenet")
 
@@ -490,96 +472,114 @@ small_inference = keras.Model(small.inputs, small.outputs[0])
 small_flops = counting.totals(counting.layer_table(small_inference))["flops"]
 print(f"small GoogLeNet: {small.count_params():,} parameters in training, {small_inference.count_params():,} "
       f"at inference, {small_flops / 1e6:.1f} MFLOPs per image")
-print("outputs:", [tuple(output.shape) for output in small.outputs])
-assert [tuple(output.shape) for output in small.outputs] == [(None, 10)] * 3
+assert small.count_params() == sizing.small_googlenet().count_params()  # the model that the GPU estimate sizes
 small_modules = [layer.name for layer in small.layers if isinstance(layer, keras.layers.Concatenate)]
 branch_suffixes = ["1x1", "3x3_reduce", "3x3", "5x5_reduce", "5x5", "pool_proj"]  # the order of Table 1's widths
 width_fractions = [small.get_layer(f"{module}_{suffix}_conv").filters / paper_width
                    for module in small_modules for suffix, paper_width in zip(branch_suffixes, googlenet_table[module])]
-channel_fractions = [small.get_layer(module).output.shape[-1] / googlenet.get_layer(module).output.shape[-1]
-                     for module in small_modules]
-print(f"{len(small_modules)} Inception modules {small_modules}: each convolution has {min(width_fractions):.2f} to "
-      f"{max(width_fractions):.2f} of the paper's width, each module's output {min(channel_fractions):.2f} to "
-      f"{max(channel_fractions):.2f} of its channels")
-assert small_modules == ["inception_3a", "inception_3b", "inception_4a", "inception_4b"]  # as described above
+print(f"{len(small_modules)} Inception modules {small_modules}: each convolution has {min(width_fractions):.2f} "
+      f"to {max(width_fractions):.2f} of the paper's width")
 
 # %% [markdown]
-# The measurement: on one batch of 256 training images, the gradient of each convolution's
-# kernel, once from the main loss alone and once from the training loss
-# $L = L_{main} + 0.3\,(L_{aux1} + L_{aux2})$. Layers after a head's branch point get nothing
-# from it. Dropout is off and batch normalisation uses its stored statistics
-# (`training=False`), so that the two gradients differ only by the heads.
-# Repeated for several initialisations:
+# The measurement, on one batch of 256 training images: for each convolution of the main path,
+# the gradient of its kernel from the main loss, $g_{main}$, and from the heads' weighted
+# losses $0.3\,(L_{aux1} + L_{aux2})$, $g_{heads}$. Training follows their sum. Two numbers
+# per layer say what the heads do to it: the ratio of norms $\|g_{heads}\| / \|g_{main}\|$
+# (how strong the heads' push is) and the **cosine** $g_{main} \cdot g_{heads} /
+# (\|g_{main}\|\,\|g_{heads}\|)$ (its direction: near 1 the two push the same way and add,
+# near 0 the heads push in a new direction, below 0 they partly cancel the main loss's push).
+# A ratio of norms alone cannot tell these apart. Dropout is off and batch normalisation uses
+# its stored statistics (`training=False`), so that the two gradients differ only by the
+# losses. The cell checks each cosine against the gradient of the sum, computed separately:
+# $\|g_{main} + g_{heads}\|^2 = \|g_{main}\|^2 + \|g_{heads}\|^2 + 2\,g_{main} \cdot g_{heads}$.
+# The plot shows both numbers for every convolution of the main path, grouped by module (the
+# dashed lines are module boundaries; inside a module the branches run side by side, so the
+# points are not joined).
 
 # %%
 (train_images_all, train_labels_all), (test_images_raw, test_labels) = data.load_fashion_mnist()
-probe_images = data.to_float_images(train_images_all[:256])
-probe_labels = train_labels_all[:256]
+probe_images, probe_labels = data.to_float_images(train_images_all[:256]), train_labels_all[:256]
 
-
-def kernel_gradients(model, images, labels, auxiliary_weight):
-    """Gradients of every Conv2D kernel of the main path for L_main + w * (L_aux1 + L_aux2)."""
-    kernels = [layer.kernel for layer in model.layers
-               if isinstance(layer, keras.layers.Conv2D) and not layer.name.startswith("aux")]
-    with tf.GradientTape() as tape:
-        main, aux1, aux2 = model(images, training=False)
-        losses = [tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, p)) for p in (main, aux1, aux2)]
-        loss = losses[0] + auxiliary_weight * (losses[1] + losses[2])
-    return [variable.path.split("/")[0] for variable in kernels], tape.gradient(loss, kernels)
+def main_and_head_gradients(model, weight=0.3):
+    """Main-path convolutions' names; kernel gradients of L_main, weight * (L_aux1 + L_aux2), their sum."""
+    convolutions = [layer for layer in model.layers
+                    if isinstance(layer, keras.layers.Conv2D) and not layer.name.startswith("aux")]
+    with tf.GradientTape(persistent=True) as tape:
+        losses = [tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(probe_labels, p))
+                  for p in model(probe_images, training=False)]
+        main, heads, total = losses[0], weight * (losses[1] + losses[2]), losses[0] + weight * (losses[1] + losses[2])
+    kernels = [layer.kernel for layer in convolutions]
+    gradients = [[tf.zeros(kernel.shape) if g is None else g for g, kernel in zip(tape.gradient(loss, kernels), kernels)]
+                 for loss in (main, heads, total)]  # None: the loss does not reach that kernel
+    return [layer.name.removesuffix("_conv") for layer in convolutions], gradients
 
 # %%
-def gradient_ratios(model):
-    """||g(L_main + 0.3 L_aux)|| / ||g(L_main)|| for each main-path convolution, input side first."""
-    names, with_heads = kernel_gradients(model, probe_images, probe_labels, 0.3)
-    _, main_only = kernel_gradients(model, probe_images, probe_labels, 0.0)
-    return names, np.array([float(tf.norm(a) / tf.norm(b)) for a, b in zip(with_heads, main_only)])
+def cosines_and_ratios(model):
+    """Per main-path convolution: cosine(g_main, g_heads) (nan where g_heads = 0) and ||g_heads|| / ||g_main||."""
+    names, (main, heads, total) = main_and_head_gradients(model)
+    cosines, ratios = [], []
+    for g_main, g_heads, g_total in zip(main, heads, total):
+        dot, n_main, n_heads = (float(tf.reduce_sum(a * b)) for a, b in
+                                ((g_main, g_heads), (g_main, g_main), (g_heads, g_heads)))
+        assert math.isclose(float(tf.reduce_sum(g_total * g_total)), n_main + n_heads + 2 * dot, rel_tol=1e-3)
+        cosines.append(dot / math.sqrt(n_main * n_heads) if n_heads > 0 else np.nan)
+        ratios.append(math.sqrt(n_heads / n_main))
+    return names, np.array(cosines), np.array(ratios)
 
-
-ratios_at_init = []
+# %%
+runs = []
 for seed in range(settings.gradient_seeds):
     keras.utils.set_random_seed(seed)
-    layer_names, ratios = gradient_ratios(small_googlenet())
-    ratios_at_init.append(ratios)
-ratios_at_init = np.array(ratios_at_init)
-first = ratios_at_init[:, 0]
-print(f"conv1: the heads multiply the gradient norm by {first.mean():.2f} (seeds: {np.round(first, 2)})")
+    layer_names, *values = cosines_and_ratios(small_googlenet())
+    runs.append(values)
+cosines_at_init, ratios_at_init = np.array(runs).transpose(1, 0, 2)  # each: initialisations x layers
 after_4a = [i for i, name in enumerate(layer_names) if name.startswith("inception_4b")]
-assert np.allclose(ratios_at_init[:, after_4a], 1.0)  # no head sits after 4a: unchanged there
-assert np.all(first > 1.0)  # every initialisation: the heads add to conv1's gradient
-
-# %% [markdown]
-# The plot shows the ratio for every convolution of the main path, input side first: above 1,
-# the heads add to the gradient that the main loss alone sends there.
+before = [i for i in range(len(layer_names)) if i not in after_4a]
+assert np.all(ratios_at_init[:, after_4a] == 0)  # no head sits after 4a: their losses do not reach 4b
+print(f"conv1, one value per initialisation: cosine {np.round(cosines_at_init[:, 0], 2)}, "
+      f"norm ratio {np.round(ratios_at_init[:, 0], 2)}")
+print(f"all {len(before)} convolutions before the heads, all initialisations: cosine from "
+      f"{cosines_at_init[:, before].min():.2f} to {cosines_at_init[:, before].max():.2f} (median "
+      f"{np.median(cosines_at_init[:, before]):.2f}), norm ratio median {np.median(ratios_at_init[:, before]):.2f}")
 
 # %%
-figure, axis = plt.subplots(figsize=(9, 3.4))
-for seed, ratios in enumerate(ratios_at_init):
-    axis.plot(range(len(ratios)), ratios, "o-", alpha=0.7, label=f"initialisation {seed}")
-axis.axhline(1.0, color="gray", linewidth=1)
-ticks = [i for i, name in enumerate(layer_names) if name.endswith("_1x1_conv") or name == "conv1_conv"]
-axis.set_xticks(ticks, [layer_names[i].replace("inception_", "").replace("_1x1", "")[:-5] for i in ticks])
-axis.set(xlabel="main-path convolutions, input side first (grouped by module)",
-         ylabel="gradient norm with / without heads", title="What the auxiliary losses add, at initialisation")
-axis.legend(fontsize=8)
+modules = [name if name == "conv1" else "_".join(name.split("_")[:2]) for name in layer_names]
+starts = [i for i in range(len(modules)) if i == 0 or modules[i] != modules[i - 1]]
+figure, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+for axis, values, label in ((axes[0], cosines_at_init, "cosine(g_main, g_heads)"),
+                            (axes[1], ratios_at_init, "||g_heads|| / ||g_main||")):
+    for seed, row in enumerate(values):
+        axis.plot(range(len(row)), row, "o", alpha=0.6, label=f"initialisation {seed}")
+    for start in starts[1:]:
+        axis.axvline(start - 0.5, color="gray", linewidth=0.8, linestyle="--")  # a module boundary
+    axis.set_xticks([(a + b - 1) / 2 for a, b in zip(starts, starts[1:] + [len(modules)])],
+                    [modules[start].replace("inception_", "") for start in starts])
+    axis.set(xlabel="main-path convolutions, by module", ylabel=label)
+axes[0].axhline(0, color="black", linewidth=0.8)
+axes[0].legend(fontsize=8)
 plt.tight_layout()
 
 # %% [markdown]
-# At initialisation the heads enlarge the gradient of most convolutions before their branch
-# points, some of them several times; a few ratios fall a little below 1, where the heads'
-# gradient partly cancels the main loss's. For conv1 the ratio is printed above and asserted
-# above 1 for every initialisation. Module 4b, after both branch points, is untouched
-# (asserted). So they do send extra gradient to the early layers. Whether that
-# *helps* is another question: the Inception v3 paper (Szegedy et al., 2016, Section 4) found
-# that the auxiliary classifiers "did not result in improved convergence early in the
-# training"; with batch normalisation they act as a regulariser instead. We measure the same
-# ratio again after training, below.
-
-# %% [markdown]
+# At initialisation the heads' gradient is about as large as the main loss's (median norm
+# ratio 0.98 over the 19 convolutions before the heads), but it points in a nearly unrelated
+# direction: the cosines scatter around 0 (median -0.01, from -0.94 to 0.71). For conv1 they
+# are 0.03, 0.24 and 0.07 over the three initialisations. So the heads do not simply add to
+# the main loss's gradient: they mostly push the early layers in directions the main loss does
+# not ask for, and in some layers partly against it (the negative cosines). Module 4b, after both
+# branch points, gets nothing from the heads (asserted). Whether they *help* is a separate
+# question: the Inception v3 paper (Szegedy et al., 2016, Section 4) found that they "did not
+# result in improved convergence early in the training" (exercise 3 tests it here).
+#
 # ## 4. Train the small GoogLeNet on Fashion-MNIST
 # Fashion-MNIST (Xiao et al., 2017): 60,000 training and 10,000 test images of clothes, 28x28
 # grey levels, ten classes. We hold out 5,000 training images for validation, and give each of
 # the three outputs the same labels. The three losses are weighted 1, 0.3 and 0.3. Adam, with
-# the learning rate decayed along a cosine to zero over the run.
+# the learning rate decayed along a cosine to zero over the run. Keras reports each metric as a
+# running mean over the epoch; `BlockLosses` turns those into means over blocks of 50 batches,
+# for the curves. After training, only the main output is used: `small_inference` shares the
+# trained layers and stops at `predictions`. The test set is scored once; the assertion's 0.85
+# leaves room for the run-to-run spread of the CPU settings' single epoch (the stored run scored 89.86%). Then the curves, per block of 50 batches: the three heads' training losses, and the
+# main output's training accuracy (dropout on) with its validation accuracy at each epoch's end.
 
 # %%
 (train_x, train_y), (val_x, val_y) = data.split_validation(train_images_all, train_labels_all, 5000, seed=0)
@@ -596,14 +596,9 @@ test_ds = data.tf_dataset(test_images_raw, test_labels, 1000)
 steps = settings.epochs * math.ceil(len(train_x) / settings.batch_size)
 print(f"train {len(train_x):,}  validation {len(val_x):,}  test {len(test_labels):,} images; {steps} steps")
 
-# %% [markdown]
-# Keras reports each metric as a running mean over the epoch; `BlockLosses` turns those into
-# the mean loss of each head over blocks of 50 batches, for the curves.
-
 # %%
 class BlockLosses(keras.callbacks.Callback):
-    """Record each output's mean training loss over consecutive blocks of `block` batches."""
-
+    """Record each named metric's mean over consecutive blocks of `block` training batches."""
     def __init__(self, names, block=50):
         super().__init__()
         self.names, self.block, self.curves = names, block, {name: [] for name in names}
@@ -625,16 +620,12 @@ small = small_googlenet()
 small.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(settings.learning_rate, steps)),
               loss=["sparse_categorical_crossentropy"] * 3, loss_weights=[1.0, 0.3, 0.3],
               metrics=[["accuracy"], [], []])
-head_losses = BlockLosses(["predictions_loss", "aux1_predictions_loss", "aux2_predictions_loss"])
+curves = BlockLosses(["predictions_loss", "aux1_predictions_loss", "aux2_predictions_loss", "predictions_accuracy"])
 start = time.perf_counter()
-history = small.fit(train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=[head_losses],
+history = small.fit(train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=[curves],
                     shuffle=False, verbose=2)
 training_seconds = time.perf_counter() - start
 print(f"{settings.epochs} epochs in {training_seconds:.0f} s on this machine ({settings.profile} settings)")
-
-# %% [markdown]
-# At inference only the main output is used: `small_inference` shares the trained layers and
-# stops at `predictions`. The test set is scored once, now:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -643,622 +634,120 @@ small_inference.compile(loss="sparse_categorical_crossentropy", metrics=["accura
 test_loss, test_accuracy = small_inference.evaluate(test_ds, verbose=0)
 print(f"test accuracy {test_accuracy:.2%} after {settings.epochs} epochs, {small_inference.count_params():,} "
       f"parameters at inference")
-assert test_accuracy >= 0.90
-
-# %% [markdown]
-# The curves: the three heads' training losses (means over blocks of 50 batches) and the main
-# output's validation accuracy after each epoch.
+assert test_accuracy >= 0.85
 
 # %%
 figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4))
-for name, values in head_losses.curves.items():
-    left.plot(np.arange(1, len(values) + 1) * head_losses.block, values, label=name.replace("_loss", ""))
+blocks = lambda values: np.arange(1, len(values) + 1) * curves.block
+for name in ("predictions_loss", "aux1_predictions_loss", "aux2_predictions_loss"):
+    left.plot(blocks(curves.curves[name]), curves.curves[name], label=name.replace("_loss", ""))
 left.set(xlabel=f"training batches of {settings.batch_size}", ylabel="training loss (block mean)",
          title="Main and auxiliary losses")
-left.legend()
-epochs_axis = np.arange(1, settings.epochs + 1)
-right.plot(epochs_axis, history.history["val_predictions_accuracy"], "o-", label="validation")
-right.plot(epochs_axis, history.history["predictions_accuracy"], "o-", label="training (with dropout)")
-right.set(xlabel="epoch", ylabel="accuracy of the main output", title="Accuracy", xticks=epochs_axis)
-right.legend()
-plt.tight_layout()
+right.plot(blocks(curves.curves["predictions_accuracy"]), curves.curves["predictions_accuracy"],
+           label="training, block mean (with dropout)")
+epoch_ends = np.arange(1, settings.epochs + 1) * math.ceil(len(train_x) / settings.batch_size)
+right.plot(epoch_ends, history.history["val_predictions_accuracy"], "s", markersize=8, label="validation, epoch end")
+right.set(xlabel=f"training batches of {settings.batch_size}", ylabel="accuracy of the main output", title="Accuracy")
+left.legend(); right.legend(); plt.tight_layout()
 
 # %% [markdown]
 # The heads end with higher training losses than the main output, aux1 (which sees only the
 # 14x14 maps of 3b) the highest: they are weaker classifiers, there to shape the layers they
-# share with the main output. The validation accuracy is measured without dropout and at the
-# end of each epoch, while the training accuracy is a mean over the epoch with dropout on:
-# that is why it can be the higher of the two.
-#
-# After training, the gradient ratio again, on the same batch:
+# share with the main output. After training, the two gradients again, on the same batch:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-_, ratios_trained = gradient_ratios(small)
-print(f"conv1 after training: the heads multiply the gradient norm by {ratios_trained[0]:.2f} "
-      f"(at initialisation: {first.mean():.2f})")
-assert np.allclose(ratios_trained[after_4a], 1.0) and ratios_trained[0] > 1.0
+_, cosines_trained, ratios_trained = cosines_and_ratios(small)
+assert np.all(ratios_trained[after_4a] == 0)
+print(f"after training, conv1: cosine {cosines_trained[0]:.2f}, norm ratio {ratios_trained[0]:.2f}")
+print(f"the {len(before)} convolutions before the heads: cosine from {np.nanmin(cosines_trained[before]):.2f} "
+      f"to {np.nanmax(cosines_trained[before]):.2f} (median {np.median(cosines_trained[before]):.2f}), "
+      f"norm ratio median {np.median(ratios_trained[before]):.2f}")
 
 # %% [markdown]
-# After training too, the heads add to conv1's gradient (ratio above 1, asserted) and nothing to
-# 4b's. So the measurement answers the question asked: yes, the auxiliary losses change the
-# gradient that reaches the early layers, here by the factors printed, in this small network
-# (its modules are listed in section 3). It does not show that the network needed them: that would
-# take training with and without the heads over several seeds, more than this notebook's CPU
-# budget allows; the Inception v3 paper's finding quoted above is the published answer.
-
-# %% [markdown]
-# ## 5. Inception v3
-# Szegedy, Vanhoucke, Ioffe, Shlens and Wojna (2016) rethought the module with four principles
-# (their Section 2), among them: avoid *representational bottlenecks* (do not squeeze the
-# representation abruptly), and spatial aggregation can be done over lower-dimensional
-# embeddings without loss. The result is Inception v3: 299x299 inputs, factorised
-# convolutions, a new way to shrink the grid, batch normalisation everywhere, and label
-# smoothing. The source post implements it in TF-Slim; the course's Keras version has the same
-# layers as `keras.applications.InceptionV3`.
+# After one epoch the picture has changed: the heads' gradient is about a third of the main
+# loss's (median norm ratio 0.36) and mostly points the same way (cosines from -0.03 to 0.93,
+# median 0.56; conv1's cosine is 0.93, its norm ratio 0.49). Having learnt the same classes
+# from the same early features, the heads now mostly agree with the main output: they add a
+# smaller push in nearly the same direction. So "the heads add to the early layers' gradient"
+# holds after training, in this network, and not at initialisation, where they mostly push
+# elsewhere. Whether it helps the accuracy is exercise 3.
 #
-# ### Factorising convolutions
-# A 5x5 convolution sees what two stacked 3x3 convolutions see (notebook 01), and an
-# $n \times n$ what a $1 \times n$ followed by an $n \times 1$ sees. With $C$ channels in
-# and out, the weights are $25C^2$ against $2 \cdot 9C^2$, and $n^2 C^2$ against $2nC^2$.
-# Counted by Keras for $C = 192$, with the receptive field of each stack:
-
-# %%
-def conv_chain(kernels, channels=192, size=17):
-    """A stack of SAME convolutions without bias, channels -> channels, one per (rows, cols) kernel."""
-    inputs = keras.Input((size, size, channels))
-    x = inputs
-    for index, kernel in enumerate(kernels):
-        x = keras.layers.Conv2D(channels, kernel, padding="same", use_bias=False, name=f"conv{index}")(x)
-    return keras.Model(inputs, x)
-
-
-factorisations = {"5x5 -> 3x3, 3x3": ([(5, 5)], [(3, 3), (3, 3)]), "3x3 -> 1x3, 3x1": ([(3, 3)], [(1, 3), (3, 1)]),
-                  "7x7 -> 1x7, 7x1": ([(7, 7)], [(1, 7), (7, 1)]), "3x3 -> 2x2, 2x2": ([(3, 3)], [(2, 2), (2, 2)])}
-savings = {}
-for label, (single, stacked) in factorisations.items():
-    one, two = conv_chain(single), conv_chain(stacked)
-    fields = [rf.receptive_fields(model)[model.layers[-1].name] for model in (one, two)]
-    assert [(f[0].size, f[1].size) for f in fields[0:1]] == [(f[0].size, f[1].size) for f in fields[1:]]
-    savings[label] = 1 - two.count_params() / one.count_params()
-    print(f"{label}: {one.count_params():>9,} -> {two.count_params():>9,} weights, "
-          f"{savings[label]:.0%} saved, field {fields[0][0].size:.0f}x{fields[0][1].size:.0f} kept")
-by_formula = {label: 1 - sum(rows * cols for rows, cols in stacked) / (single[0][0] * single[0][1])
-              for label, (single, stacked) in factorisations.items()}
-assert by_formula == {"5x5 -> 3x3, 3x3": 1 - 2 * 9 / 25, "3x3 -> 1x3, 3x1": 1 - 2 * 3 / 9,
-                      "7x7 -> 1x7, 7x1": 1 - 2 * 7 / 49, "3x3 -> 2x2, 2x2": 1 - 2 * 4 / 9}
-assert all(math.isclose(savings[label], by_formula[label]) for label in savings)
-assert round(100 * savings["5x5 -> 3x3, 3x3"]) == 28 and round(100 * savings["3x3 -> 1x3, 3x1"]) == 33  # paper, 3.1, 3.2
-
-# %% [markdown]
-# Same receptive field (asserted), and fewer weights: Keras's counts save exactly
-# $1 - 2 \cdot 9/25$ for the 5x5, $1 - 2 \cdot 3/9$ for a 3x3 split into 1x3 and 3x1 and
-# $1 - 2 \cdot 7/49$ for a 7x7 (asserted), the first two being the 28% and 33% of the paper's
-# Sections 3.1 and 3.2 (asserted too); two 2x2 would save the least (the last line). The
-# 7x7 saves the most because a split $n \times n$ keeps $2n$ of its $n^2$ weights per pair of
-# channels. The paper found the asymmetric split works
-# well on medium grids (12 to 20 pixels) and uses 1x7 and 7x1 on the 17x17 grid. The three
-# module types, from the course's builder:
-
-# %%
-show.source(inception_v3_module.inception_a)
-
-# %%
-show.source(inception_v3_module.inception_b)
-
-# %% [markdown]
-# `inception_a` (35x35 grid) replaces GoogLeNet's 5x5 branch with two 3x3 (`3x3dbl`; Keras
-# and TF-Slim kept one 1x1 -> 5x5 branch too); `inception_b` (17x17) uses 1x7 and 7x1 pairs;
-# `inception_c` (8x8, not shown) splits its 3x3 into parallel 1x3 and 3x1 outputs that are
-# concatenated, to widen the last, coarsest representations. Every convolution is a
-# `conv2d_bn` unit (section 3).
-#
-# ### Shrinking the grid without a bottleneck
-# To halve a 35x35x320 grid while doubling its channels, one can pool first and then convolve
-# (cheap, but the pooled 17x17x320 is a bottleneck), or convolve at 35x35 and then pool
-# (no bottleneck, expensive). Inception v3 (Section 5, Figure 10) runs a stride-2 convolution
-# and a stride-2 pooling *side by side* and concatenates them. The three, counted:
-
-# %%
-def grid_option(order):
-    """35x35x320 -> 17x17x640 by pool-then-conv, conv-then-pool, or parallel (Figure 10)."""
-    inputs = keras.Input((35, 35, 320))
-    pool = keras.layers.MaxPooling2D(3, strides=2)
-    if order == "pool, then conv":
-        x = keras.layers.Conv2D(640, 3, padding="same")(pool(inputs))
-    elif order == "conv, then pool":
-        x = pool(keras.layers.Conv2D(640, 3, padding="same")(inputs))
-    else:
-        x = keras.layers.Concatenate()([keras.layers.Conv2D(320, 3, strides=2)(inputs), pool(inputs)])
-    return keras.Model(inputs, x)
-
-
-grid_flops = {}
-for order in ("pool, then conv", "conv, then pool", "parallel"):
-    model = grid_option(order)
-    grid_flops[order] = counting.totals(counting.layer_table(model))["flops"]
-    convolution_input = next(layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)).input
-    print(f"{order:<16} -> {model.output.shape[1:]}: {grid_flops[order] / 1e6:6.0f} MFLOPs; "
-          f"the convolution reads {convolution_input.shape[1:]}")
-assert grid_flops["parallel"] < grid_flops["pool, then conv"] < grid_flops["conv, then pool"]
-print(f"parallel / pool-then-conv: {grid_flops['parallel'] / grid_flops['pool, then conv']:.2f} of the FLOPs; "
-      f"parallel / conv-then-pool: {grid_flops['parallel'] / grid_flops['conv, then pool']:.2f}")
-
-# %% [markdown]
-# The parallel version is the cheapest of the three (asserted; the fractions printed), and its
-# convolution reads the full 35x35 grid, as in the
-# expensive order. Pool-then-conv throws three quarters of the positions away before any
-# convolution sees them: everything must pass through the pooled 17x17x320 map, the
-# bottleneck the paper's first principle warns against. Inception v3 uses
-# it twice, as `mixed3` (35 -> 17) and `mixed8` (17 -> 8), with more branches:
-
-# %%
-show.source(course_layers.grid_reduction)
-
-# %% [markdown]
-# ### The whole network, against the source post's comments
-# The source post's TF-Slim code gives the shape after every block in a comment (`# 35 x 35 x 256`
-# after `Mixed_5b`, and so on: the comments of TF-Slim's `inception_v3.py`, which the source
-# post copied). Typed here as data and checked against the Keras model, block by block:
-
-# %%
-SOURCE_SHAPES = {  # TF-Slim block name in the source post: (course's layer name, shape in its comment)
-    "Conv2d_1a_3x3": ("stem1", (149, 149, 32)), "Conv2d_2a_3x3": ("stem2", (147, 147, 32)),
-    "Conv2d_2b_3x3": ("stem3", (147, 147, 64)), "MaxPool_3a_3x3": ("stem_pool1", (73, 73, 64)),
-    "Conv2d_3b_1x1": ("stem4", (73, 73, 80)), "Conv2d_4a_3x3": ("stem5", (71, 71, 192)),
-    "MaxPool_5a_3x3": ("stem_pool2", (35, 35, 192)), "Mixed_5b": ("mixed0", (35, 35, 256)),
-    "Mixed_5c": ("mixed1", (35, 35, 288)), "Mixed_5d": ("mixed2", (35, 35, 288)),
-    "Mixed_6a": ("mixed3", (17, 17, 768)), "Mixed_6b": ("mixed4", (17, 17, 768)),
-    "Mixed_6c": ("mixed5", (17, 17, 768)), "Mixed_6d": ("mixed6", (17, 17, 768)),
-    "Mixed_6e": ("mixed7", (17, 17, 768)), "Mixed_7a": ("mixed8", (8, 8, 1280)),
-    "Mixed_7b": ("mixed9", (8, 8, 2048)), "Mixed_7c": ("mixed10", (8, 8, 2048)),
-}
-inception = models.inception_v3()
-for source_name, (layer_name, shape) in SOURCE_SHAPES.items():
-    found = tuple(inception.get_layer(layer_name).output.shape[1:])
-    assert found == shape, (source_name, layer_name, found, shape)
-print(f"all {len(SOURCE_SHAPES)} blocks have the source post's shapes, from 149x149x32 to 8x8x2048")
-
-# %% [markdown]
-# And the parameter count against Keras's own implementation, built without weights:
-
-# %%
-keras_inception = keras.applications.InceptionV3(weights=None)
-table_v3 = counting.layer_table(inception)
-print(f"course: {inception.count_params():,}  keras.applications: {keras_inception.count_params():,} parameters; "
-      f"{counting.totals(table_v3)['flops'] / 1e9:.2f} GFLOPs per 299x299 image")
-print(f"{inception.count_params() / googlenet.count_params():.1f} times GoogLeNet's parameters")
-assert inception.count_params() == keras_inception.count_params() == counting.totals(table_v3)["params"]
-
-# %% [markdown]
-# The same count in both (asserted), at the printed GFLOPs per image, and the printed
-# multiple of GoogLeNet's parameters.
-#
-# ### Batch normalisation and the auxiliary head
-# Every `conv2d_bn` unit normalises each channel over the batch (Ioffe and Szegedy, 2015), with
-# a learned shift (`beta`) but no scale (`scale=False`, as in Keras and TF-Slim: the ReLU
-# that follows makes a scale redundant when the next layer is linear). Its moving mean and
-# variance are statistics, not trained, and Keras counts them as non-trainable parameters.
-# Inception v3 keeps one auxiliary classifier, on the 17x17x768 output of `mixed7`. The paper
-# (Section 4) argues that it acts as a regulariser, and its Table 3 credits batch
-# normalisation in the auxiliary head with 0.4 points of top-1 error (21.6% to 21.2%).
-
-# %%
-show.source(inception_v3_module.auxiliary_logits)
-
-# %%
-bn_layers = [layer for layer in inception.layers if isinstance(layer, keras.layers.BatchNormalization)]
-bn_statistics = sum(2 * layer.moving_mean.shape[0] for layer in bn_layers)
-non_trainable = sum(math.prod(v.shape) for v in inception.non_trainable_weights)
-with_head = models.inception_v3(auxiliary_classifier=True)
-print(f"{len(bn_layers)} batch normalisations; {bn_statistics:,} moving statistics = the {non_trainable:,} "
-      f"non-trainable parameters")
-print(f"with the auxiliary head: {with_head.count_params():,} parameters, outputs "
-      f"{[tuple(output.shape) for output in with_head.outputs]}")
-assert bn_statistics == non_trainable
-
-# %% [markdown]
-# ### Label smoothing
-# Cross-entropy with one-hot targets is minimised only as the true class's logit runs away
-# from the others: the network is rewarded for ever more confident outputs. Inception v3
-# (Section 7) mixes the one-hot target $y$ with the uniform distribution over $K$ classes:
-# $$y^{LS} = (1 - \varepsilon)\, y + \varepsilon / K, \qquad \varepsilon = 0.1,\ K = 1000.$$
-# The best prediction is then $p = y^{LS}$ itself, whose logits differ by the finite gap
-# $\log\big((1 - \varepsilon + \varepsilon/K) / (\varepsilon/K)\big)$. Keras applies the
-# smoothing inside its loss; the cell checks it against the formula:
-
-# %%
-epsilon, classes = 0.1, 1000
-one_hot = keras.ops.one_hot(np.array([3]), classes)
-probabilities = keras.ops.softmax(keras.random.normal((1, classes), seed=0))
-smoothed_targets = (1 - epsilon) * one_hot + epsilon / classes
-by_keras = float(keras.losses.CategoricalCrossentropy(label_smoothing=epsilon)(one_hot, probabilities))
-by_formula = float(-keras.ops.sum(smoothed_targets * keras.ops.log(probabilities)))
-print(f"targets: true class {1 - epsilon + epsilon / classes:.4f}, each other class {epsilon / classes:.4f}")
-print(f"loss by Keras {by_keras:.5f}, by the formula {by_formula:.5f}")
-assert math.isclose(by_keras, by_formula, rel_tol=1e-5)
-best_gap = {k: math.log((1 - epsilon + epsilon / k) / (epsilon / k)) for k in (10, 1000)}
-print("largest useful logit gap:", {k: round(gap, 2) for k, gap in best_gap.items()})
-
-# %% [markdown]
-# For ImageNet the targets are the two printed on the first line, and no logit gap beyond the
-# printed bound for 1000 classes lowers the loss (a smaller bound for ten). What does this do to a trained network's
-# logits? A softmax classifier on the first Fashion-MNIST images (`train_images_all[:2000]`),
-# trained long enough to fit them,
-# with and without smoothing; after each stage, the mean gap between the true class's logit and
-# the mean of the others, on the training images:
-
-# %%
-def logit_gap(model, images, labels):
-    """Mean over images of (true-class logit - mean of the other logits)."""
-    logits = keras.ops.convert_to_numpy(model(images))
-    true = logits[np.arange(len(labels)), labels]
-    return float(np.mean(true - (logits.sum(axis=1) - true) / (logits.shape[1] - 1)))
-
-
-smoothing_images = data.to_float_images(train_images_all[:2000]).reshape(2000, -1)
-smoothing_targets = keras.ops.one_hot(train_labels_all[:2000], 10)
-gaps = {}
-for smoothing in (0.0, 0.1):
-    keras.utils.set_random_seed(0)
-    classifier = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])  # logits out
-    classifier.compile(optimizer=keras.optimizers.Adam(0.01),
-                       loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing))
-    gaps[smoothing] = []
-    for stage in range(4):
-        classifier.fit(smoothing_images, smoothing_targets, batch_size=500, epochs=25, verbose=0)
-        gaps[smoothing].append(logit_gap(classifier, smoothing_images, train_labels_all[:2000]))
-    print(f"label smoothing {smoothing}: logit gap after 25, 50, 75, 100 epochs {np.round(gaps[smoothing], 2)}")
-
-# %%
-plain, smoothed = np.array(gaps[0.0]), np.array(gaps[0.1])
-print(f"after 100 epochs: {plain[-1]:.1f} without smoothing, {smoothed[-1]:.1f} with (bound {best_gap[10]:.2f})")
-assert np.all(np.diff(plain) > 0) and plain[-1] > best_gap[10]  # without: the gap keeps growing
-assert smoothed[-1] < best_gap[10] and smoothed[-1] < plain[-1] / 2
-
-# %% [markdown]
-# Without smoothing the gap grows at every stage and passes the bound; with it the gap stays
-# below the bound for ten classes, $\log(0.91/0.01)$ (both asserted). Smaller logits mean less over-confident
-# probabilities, which is the regularisation the paper wanted; its Section 7 reports an
-# improvement of about 0.2 points in both top-1 and top-5 error on ImageNet.
-
-# %% [markdown]
-# ## 6. Receptive fields on a graph with branches
-# Notebook 01 followed one chain of layers: each $k \times k$ layer adds $(k-1)\,j$ pixels to the
-# field, where $j$ (the *jump*) is the product of the strides before it. An Inception module
-# has four paths from its input to its output. Each path has its own field; a unit of the
-# concatenation sees the **union** of them, here the field of the widest path (the 5x5 branch
-# in GoogLeNet, the 7x7 pairs in Inception v3). Araujo, Norris and Sim (Distill, 2019) give
-# the algorithm: propagate size, jump and position along every path, and at a merge take the
-# union, which is exact when the paths' fields are centred on the same pixel (they call such
-# a network *aligned*; `support.receptive_field` raises an error where jumps differ). On GoogLeNet:
-
-# %%
-googlenet_fields = rf.receptive_fields(googlenet)
-for name in ("conv1_7x7", "pool2", "inception_3a", "inception_3b", "inception_4a", "inception_4e", "inception_5b"):
-    height, _ = googlenet_fields[name]
-    print(f"{name:<13} field {height.size:>4.0f}  jump {height.jump:>3.0f}  map {height.length:>3}x{height.length}")
-growth_3a = googlenet_fields["inception_3a"][0].size - googlenet_fields["pool2"][0].size
-assert growth_3a == (5 - 1) * googlenet_fields["pool2"][0].jump  # the 5x5 branch sets the module's field
-print(f"inception_5b's field is {googlenet_fields['inception_5b'][0].size / googlenet.input.shape[1]:.1f} times "
-      f"the {googlenet.input.shape[1]}-pixel image")
-
-# %% [markdown]
-# Module 3a adds $(5-1) \times 8 = 32$ pixels, what its 5x5 branch adds at a jump of 8 (asserted):
-# the 1x1 and 3x3 branches see less, and the union is the widest. The field of 5b is several
-# times the size of the image (the printed factor): every unit of the last 7x7 map can see the
-# whole image. The analytic value can be measured: the gradient of one unit of 3a, with respect
-# to the input, is non-zero exactly on the pixels it sees (`rf.empirical_receptive_field`,
-# notebook 01):
-
-# %%
-for name in ("inception_3a", "inception_3b"):
-    (top, bottom), (left, right) = rf.empirical_receptive_field(googlenet, name)
-    measured = bottom - top + 1
-    print(f"{name}: the centre unit's gradient covers {measured}x{right - left + 1} pixels")
-    assert measured == googlenet_fields[name][0].size
-
-# %% [markdown]
-# For Inception v3, Araujo et al.'s library (`google-research/receptive_field`, whose table of
-# TF-Slim networks the Distill article presents) lists the field, effective stride (our jump)
-# and effective padding of every block. Its Inception v3 rows, typed as data, against ours
-# (our effective padding is how far the first unit's field reaches past the image's edge):
-
-# %%
-ARAUJO_V3 = {  # receptive_field library, RECEPTIVE_FIELD_TABLE.md, inception_v3: (RF, stride, padding)
-    "Conv2d_1a_3x3": (3, 2, 0), "Conv2d_2a_3x3": (7, 2, 0), "Conv2d_2b_3x3": (11, 2, 2),
-    "MaxPool_3a_3x3": (15, 4, 2), "Conv2d_3b_1x1": (15, 4, 2), "Conv2d_4a_3x3": (23, 4, 2),
-    "MaxPool_5a_3x3": (31, 8, 2), "Mixed_5b": (63, 8, 18), "Mixed_5c": (95, 8, 34), "Mixed_5d": (127, 8, 50),
-    "Mixed_6a": (159, 16, 58), "Mixed_6b": (351, 16, 154), "Mixed_6c": (543, 16, 250),
-    "Mixed_6d": (735, 16, 346), "Mixed_6e": (927, 16, 442), "Mixed_7a": (1055, 32, 490),
-    "Mixed_7b": (1183, 32, 554), "Mixed_7c": (1311, 32, 618),
-}
-inception_fields = rf.receptive_fields(inception)
-for source_name, (layer_name, _) in SOURCE_SHAPES.items():
-    field = inception_fields[layer_name][0]
-    ours = (field.size, field.jump, (field.size - 1) / 2 - field.start)
-    assert ours == ARAUJO_V3[source_name], (source_name, ours, ARAUJO_V3[source_name])
-last_field = inception_fields["mixed10"][0]
-print(f"all {len(ARAUJO_V3)} blocks agree; mixed10 (Mixed_7c): field {last_field.size:.0f}, stride {last_field.jump:.0f}, "
-      f"{last_field.size / inception.input.shape[1]:.1f} times the {inception.input.shape[1]}-pixel image")
-
-# %% [markdown]
-# Every block agrees, in size, stride and padding. A unit of the last 8x8 map has a field
-# several times the image (the printed factor). The four 17x17 modules `mixed4` to `mixed7` add most of it:
-# the `7x7dbl` branch of each has two kernels 7 pixels tall, which add $2 \times 6 \times 16 =
-# 192$ pixels at a jump of 16 (from 159 to 927, Mixed_6a to Mixed_6e in the table of Araujo et
-# al., 2019). Two cautions from the same article: most of that field is padding at the borders,
-# and the *effective* receptive field, where the gradient is large, is much smaller and
-# roughly Gaussian (Luo et al., 2016). The table has no Inception v1 (GoogLeNet) row; our field
-# for `inception_5b` rests on the same code, checked empirically above on 3a and 3b.
-
-# %% [markdown]
-# ## 7. Errata of the source post
-# **(a) Titled GoogLeNet, implements Inception v3.** The source post's code builds `Mixed_5b` to
-# `Mixed_7c` on a 299x299 input, with 35x35, 17x17 and 8x8 grids. GoogLeNet has none of those
-# grids:
-
-# %%
-def grid_sizes(model):
-    """The spatial sizes of a model's 4-D outputs."""
-    return sorted({layer.output.shape[1] for layer in model.layers if len(layer.output.shape) == 4})
-
-
-source_grids = sorted({shape[0] for _, shape in SOURCE_SHAPES.values()})
-print("the source post's grids:", source_grids)
-print("GoogLeNet's grids:      ", grid_sizes(googlenet))
-print("Inception v3's grids:   ", grid_sizes(inception))
-assert set(source_grids) <= set(grid_sizes(inception)) and not {35, 17, 8} & set(grid_sizes(googlenet))
-
-# %% [markdown]
-# The source post's network is Inception v3 (asserted), with the parameter count printed in
-# section 5, several times GoogLeNet's.
-#
-# **(b) Python 2 prints.** The source post's code prints with Python 2's `print` statement
-# (`print 'text' % values`, without parentheses), which Python 3 cannot even parse. A line of
-# that form:
-
-# %%
-source_line = "print '%s: step %d, duration = %.3f' % (now, step, duration)"  # Python 2's print statement
-try:
-    compile(source_line, "<source post>", "exec")
-    python3_parses_it = True
-except SyntaxError as error:
-    python3_parses_it = False
-    print(f"SyntaxError: {error.msg}")
-compile("print(f'{now}: step {step}, duration = {duration:.3f}')", "<fixed>", "exec")
-assert not python3_parses_it
-
-# %% [markdown]
-# The fix is the function `print(...)`; likewise `xrange` became `range`.
-#
-# **(c) Inconsistent scope names.** TF-Slim names each layer by branch, position and kernel:
-# `Conv2d_0b_5x5` is the second layer (`0b`) of a branch, a 5x5 convolution. In `Mixed_5c` the
-# source post (like the TF-Slim file it copied, which kept the names so that published checkpoints
-# still load) names the 5x5 `Conv_1_0c_5x5`. The names of the 5x5 branch (`Branch_1`) in the
-# three 35x35 modules, checked against the convention:
-
-# %%
-SOURCE_BRANCH_1 = {"Mixed_5b": ["Conv2d_0a_1x1", "Conv2d_0b_5x5"], "Mixed_5c": ["Conv2d_0b_1x1", "Conv_1_0c_5x5"],
-                   "Mixed_5d": ["Conv2d_0a_1x1", "Conv2d_0b_5x5"]}
-convention = re.compile(r"Conv2d_0[a-z]_\d+x\d+")
-breaking = [f"{block}/Branch_1/{scope}" for block, scopes in SOURCE_BRANCH_1.items()
-            for scope in scopes if not convention.fullmatch(scope)]
-print("names that break the convention:", breaking)
-course_convolutions = [layer.name for layer in inception.layers if isinstance(layer, keras.layers.Conv2D)]
-irregular = [name for name in course_convolutions if not re.fullmatch(r"(stem\d|mixed\d+_\w+)_conv", name)]
-print(f"the course's {len(course_convolutions)} convolutions: {len(irregular)} irregular names")
-assert not irregular
-
-# %% [markdown]
-# The source post's `Mixed_5c` also starts its branch at `0b` where its siblings start at `0a`. A
-# name typed by hand at each call drifts; the course's `conv2d_bn` derives every name from
-# one `name` argument (`mixed1_5x5_2_conv`, ...), so all its convolutions follow one
-# pattern (asserted).
-#
-# **(d) A benchmark that ignores the machine.** The source post timed Inception v3's forward
-# pass with the same `time_tensorflow_run` function as the source posts' AlexNet code
-# (notebook 06 examines it), which reports a mean and a standard deviation of the step time,
-# and nothing about what else the machine was doing. Yet a step's time depends on it. We can show that: time the small GoogLeNet's
-# forward pass alone, then while three busy processes per CPU core compete for the
-# processors, twice each, alternating (so that a change in the machine's own load affects
-# both):
-
-# %%
-forward = tf.function(lambda images: small_inference(images, training=False), jit_compile=True)
-timing_batch = tf.constant(data.to_float_images(test_images_raw[:256]))
-
-
-def step_times(steps=10):
-    """Wall-clock seconds of `steps` forward passes, each synchronised by copying its result."""
-    times = []
-    for _ in range(steps):
-        start = time.perf_counter()
-        forward(timing_batch).numpy()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def crowded_step_times(processes):
-    """step_times() while `processes` busy Python loops compete for the CPU."""
-    competitors = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
-    try:
-        time.sleep(0.5)
-        return step_times()
-    finally:
-        for process in competitors:
-            process.kill()
-            process.wait()
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-step_times(3)  # warm-up: the first call compiles
-busy = min(3 * os.cpu_count(), 24)
-alone, crowded = [], []
-for _ in range(2):
-    alone += step_times()
-    crowded += crowded_step_times(busy)
-slowdown = np.median(crowded) / np.median(alone)
-print(f"median step alone {1e3 * np.median(alone):.1f} ms, with {busy} busy processes "
-      f"{1e3 * np.median(crowded):.1f} ms: {slowdown:.1f} times slower")
-if settings.profile == "cpu":
-    assert slowdown > 1.3
-
-# %% [markdown]
-# The same compiled step, the same batch: only the machine changed, and the step slowed down
-# (by the printed factor, asserted above the cell's threshold on a CPU; on a GPU the forward
-# pass barely needs the CPU). A benchmark measures the network *and* its machine. So: run it on
-# an otherwise idle machine, warm up first, report the median with the spread (not one mean),
-# record the load (`results.provenance` stores the load average with every result file), and
-# distrust a run whose step times drift.
-
-# %% [markdown]
-# ## 8. Timing GoogLeNet and Inception v3
-# `python -m support.bench` times the course's models with the harness of notebook 02 and
-# stores the results with their provenance in `course/results/`. The files are checked here:
-# for both networks, the FLOPs and parameters in every file must be the ones counted above.
-
-# %%
-records = results.load_results("bench")
-for record in records:
-    results.validate_bench_record(record)
-    for model in (googlenet, inception):
-        if any(row["model"] == model.name for row in record["results"]):
-            results.check_flops(record, model)
-measured = [record for record in records if any(row["model"] in ("googlenet", "inception_v3")
-                                                 for row in record["results"])]
-print(f"{len(measured)} results files time GoogLeNet or Inception v3; "
-      f"{sum(results.is_gpu(record) for record in measured)} of them on a GPU")
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-print(results.bench_table(measured, models=["googlenet", "inception_v3"]))
-print(f"\n{'device':<18} {'backend':<10} {'model':<13} {'mode':<9} {'precision':<15} {'steps':>5} "
-      f"{'median ms':>10} {'min ms':>9} {'max ms':>9}")
-for row in results.bench_rows(measured, models=["googlenet", "inception_v3"]):
-    assert math.isclose(row["median_ms"], float(np.median(row["times_ms"])))  # the file's median, from its steps
-    print(f"{row['device']:<18} {row['backend']:<10} {row['model']:<13} {row['mode']:<9} {row['precision']:<15} "
-          f"{len(row['times_ms']):>5} {row['median_ms']:>10.2f} {min(row['times_ms']):>9.2f} {max(row['times_ms']):>9.2f}")
-
-# %% [markdown]
-# The course's 2-core CPU files, then the NVIDIA H200's (Keras on JAX, the source post's batch
-# of 32, at 224x224 for GoogLeNet and 299x299 for Inception v3). The first table gives each
-# timing's median, the standard deviation of its steps, and the rates computed from the median
-# (`results.bench_table`, shared by the course's notebooks); the second gives what section 7
-# asks a report to show: the median with its spread, from the fastest step to the slowest. On the H200, mixed bfloat16
-# shortens Inception v3's training step from a median of 23.12 to 16.59 ms, and GoogLeNet's not
-# at all (8.06 and 8.12 ms). The forward passes gain little or lose: Inception v3's median goes
-# from 4.38 to 4.25 ms, GoogLeNet's from 2.00 to 2.48 ms. Notebook 06 sets these beside the
-# other networks, whose large convolutions gain more.
-
-# %% [markdown]
 # ## Summary
 # * An Inception module runs 1x1, 3x3, 5x5 and pooling branches side by side and concatenates
 #   them; module 3a's channels are the sum of its four branches' (Table 1's 256), and its 1x1
-#   reductions more than halve its parameters and FLOPs, most of the saving in the 5x5 branch.
-# * GoogLeNet matches Table 1 shape for shape; the table's conv1 and 5a rows are inconsistent,
-#   and its parameter column is approximate. Our count, torchvision's (batch normalisation, 3x3
-#   for 5x5, no heads: reproduced exactly) and the count with the auxiliary classifiers differ
-#   by millions. Global average pooling saves a dense head larger than the whole network.
-# * Auxiliary classifiers are extra outputs with loss weight 0.3, dropped at inference; they
-#   add gradient to the layers before them.
-# * A small GoogLeNet passes the test accuracy asserted in section 4 on Fashion-MNIST within
-#   the CPU settings' few epochs.
-# * Inception v3: factorised convolutions (an $n \times n$ split into $1 \times n$ and
-#   $n \times 1$ keeps $2/n$ of the weights, same field), grid reduction by parallel strided
-#   branches, batch normalisation, one auxiliary head, label smoothing (which bounds the logit
-#   gap); the same parameter count as Keras's `InceptionV3`.
-# * Receptive fields through branches are unions; ours agree with Araujo et al.'s for every
-#   block of Inception v3, whose last field is several times its image.
-# * The source post: Inception v3 under GoogLeNet's name, Python 2, hand-typed scope names, and
-#   a benchmark blind to the machine it ran on, whose load slowed the same step here (measured).
+#   reductions divide its parameters and FLOPs (FLOPs = 2 × MACs) by 2.4, 60% of the saving in
+#   the 5x5 branch.
+# * GoogLeNet matches Table 1 shape for shape. Neither of the table's columns is right on every
+#   row; its conv1 row fits a depthwise-separable 7x7 convolution (2,712 weights, 34.0 M MACs),
+#   not the plain one that implementations use. AlexNet has 8.9 times GoogLeNet's parameters,
+#   not 12. Published counts differ by millions; torchvision's is reproduced exactly. Global average
+#   pooling saves a dense head larger than the whole network.
+# * Auxiliary classifiers are extra outputs with loss weight 0.3, dropped at inference.
+#   At initialisation their gradient on the early layers is as large as the main loss's but
+#   nearly orthogonal to it (median cosine -0.01); after one epoch it is a third as large and
+#   mostly aligned (median cosine 0.56). A cosine, not a ratio of norms, tells adding from
+#   pushing elsewhere.
+# * A small GoogLeNet reaches 89.86% test accuracy on Fashion-MNIST in the CPU settings'
+#   single epoch.
+#
+# Part 2, [notebook 04b](04b_inception_v3.ipynb): Inception v3, receptive fields through
+# branches, and the source post's errata.
 
 # %% [markdown]
 # ## Exercises
-# Each exercise is a cell with `answer = None`: put your answer in place of `None` and run the
-# cell. It says whether you are right, not what the answer is.
+# Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
+# run the cell. It says whether you are right, not what the answer is; the hint is there if
+# you need it. Worked answers, to read after trying: [the answers to notebook
+# 04](answers/04_googlenet_answers.ipynb).
 #
-# 1. Build module 4e as the paper's *naive* module (Figure 2a, section 1): the same 1x1, 3x3
-#    and 5x5 output widths as in Table 1 (256, 320 and 128), no 1x1 reductions and no
-#    projection after the pooling. How many channels would it output, on the input 4e reads?
+# 1. Imagine module 4e as the paper's *naive* module (Figure 2a, section 1): the same 1x1, 3x3
+#    and 5x5 output widths as in Table 1, no 1x1 reductions, and no projection after the
+#    pooling. How many channels would it output, on the input 4e reads?
 #
-#    *Hint:* the pooling branch passes all of its input's channels through; 4e reads the
-#    output of 4d, whose size is in Table 1. The reductions are not outputs.
+#    *Hint:* every branch keeps the height and width, and a pooling keeps the channels of its
+#    input. Table 1 gives the output size of the module before 4e.
 
 # %%
 answer = None  # your answer: the channels of a naive inception_4e's output
-naive_input = keras.Input(googlenet.get_layer("inception_4d").output.shape[1:])
-f1, _, f3, _, f5, _ = googlenet_table["inception_4e"]
-naive_branches = [keras.layers.Conv2D(filters, kernel, padding="same")(naive_input) for filters, kernel in ((f1, 1), (f3, 3), (f5, 5))]
-naive_branches.append(keras.layers.MaxPooling2D(3, strides=1, padding="same")(naive_input))
-exercises.check(answer, keras.layers.Concatenate()(naive_branches).shape[-1])
+exercises.check_exercise("04.1", answer)
 
 # %% [markdown]
-# 2. How many weights (without biases) does the 1x1 reduction save in 4e's 5x5 branch?
-#    Compare a 5x5 convolution from 528 to 128 channels with a 1x1 from 528 to 32 followed by
-#    a 5x5 from 32 to 128 (4e's input and widths in the paper's Table 1).
+# 2. How many weights (biases aside) does the 1x1 reduction save in 4e's 5x5 branch, against
+#    a 5x5 convolution that reads 4e's input directly and has the same output width?
 #
-#    *Hint:* a $k \times k$ convolution from $c_{in}$ to $c_{out}$ channels has
-#    $k^2 c_{in} c_{out}$ weights.
+#    *Hint:* section 1 did the same for module 3a; the widths you need are in Table 1.
 
 # %%
 answer = None  # your answer: weights saved
-reduced_branch = keras.Sequential([keras.Input((14, 14, 528)), keras.layers.Conv2D(32, 1, use_bias=False),
-                                   keras.layers.Conv2D(128, 5, padding="same", use_bias=False)])
-direct_branch = keras.Sequential([keras.Input((14, 14, 528)), keras.layers.Conv2D(128, 5, padding="same", use_bias=False)])
-exercises.check(answer, direct_branch.count_params() - reduced_branch.count_params())
+exercises.check_exercise("04.2", answer)
 
 # %% [markdown]
-# 3. What is the receptive field, in pixels, of the `7x7` branch of `mixed4`, the first 17x17
-#    module of Inception v3 (not the `7x7dbl` branch, nor the whole module)? The branch is a
-#    1x1, then a 1x7, then a 7x1 convolution, all with stride 1 (see `inception_b` above), and
-#    its input, the output of `mixed3` (`Mixed_6a`), has the field and stride (our jump) given
-#    in Araujo et al.'s table (section 6).
-#
-#    *Hint:* a $k \times 1$ kernel adds $(k - 1)\,j$ to the field's height and nothing to its
-#    width, a $1 \times k$ the reverse; after both, the field is square again. You can check
-#    your working with `rf.receptive_fields`: the branch ends at the layer `mixed4_7x7_3`.
-
-# %%
-answer = None  # your answer: the side of the field, in pixels
-exercises.check(answer, rf.receptive_fields(inception)["mixed4_7x7_3"][0].size)
-
-# %% [markdown]
-# 4. With label smoothing $\varepsilon = 0.2$ and $K = 10$ classes (Fashion-MNIST's), what is
-#    the target probability of the *true* class?
-#
-#    *Hint:* $\varepsilon$ is shared equally among all $K$ classes, the true one included.
-
-# %%
-answer = None  # your answer: a probability
-exercise_epsilon, exercise_classes = 0.2, 10
-zero_logits = tf.zeros((1, exercise_classes))
-with tf.GradientTape() as tape:  # at zero logits the loss's gradient is softmax(0) - target = 1/K - target
-    tape.watch(zero_logits)
-    exercise_loss = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=exercise_epsilon)(
-        keras.ops.one_hot(np.array([0]), exercise_classes), zero_logits)
-gradient_at_zero = keras.ops.convert_to_numpy(tape.gradient(exercise_loss, zero_logits))
-exercises.check(answer, 1 / exercise_classes - float(gradient_at_zero[0, 0]))
+# 3. *(Open, an experiment.)* Do the heads help the small GoogLeNet? Train it with
+#    `loss_weights=[1.0, 0.0, 0.0]` (the heads present but untrained and without effect on the
+#    rest) and with `[1.0, 0.3, 0.3]`, from the same seeds, with the settings of section 4 or
+#    fewer images. Criterion: the test accuracy of the main output; the heads help only if the
+#    difference between the two versions is larger than the spread between seeds of the same
+#    version. What does the cosine measured in section 3 lead you to expect? The worked answer
+#    runs two seeds of each version on a subset.
 
 # %% [markdown]
 # ## References
 # * Szegedy, C., Liu, W., Jia, Y., Sermanet, P., Reed, S., Anguelov, D., Erhan, D., Vanhoucke,
 #   V., Rabinovich, A. (2015). Going deeper with convolutions. *CVPR 2015*, 1–9.
-#   arXiv:1409.4842. (Table 1; Sections 4–5.)
+#   arXiv:1409.4842. (Table 1; Sections 1, 4–5.)
+# * Krizhevsky, A., Sutskever, I., Hinton, G. E. (2012). ImageNet classification with deep
+#   convolutional neural networks. *NeurIPS 2012*.
 # * Szegedy, C., Vanhoucke, V., Ioffe, S., Shlens, J., Wojna, Z. (2016). Rethinking the
-#   Inception architecture for computer vision. *CVPR 2016*, 2818–2826. arXiv:1512.00567.
-#   (Sections 2–7, Table 3.)
+#   Inception architecture for computer vision. *CVPR 2016*. arXiv:1512.00567.
 # * Ioffe, S., Szegedy, C. (2015). Batch normalization: accelerating deep network training by
 #   reducing internal covariate shift. *ICML 2015*, 448–456.
 # * Lin, M., Chen, Q., Yan, S. (2014). Network in network. *ICLR 2014*. arXiv:1312.4400.
-# * Araujo, A., Norris, W., Sim, J. (2019). Computing receptive fields of convolutional neural
-#   networks. *Distill*, 4(11), e21. doi:10.23915/distill.00021. Table of TF-Slim networks:
-#   github.com/google-research/receptive_field, `RECEPTIVE_FIELD_TABLE.md`.
-# * Luo, W., Li, Y., Urtasun, R., Zemel, R. (2016). Understanding the effective receptive field
-#   in deep convolutional neural networks. *NeurIPS 2016*.
 # * Xiao, H., Rasul, K., Vollgraf, R. (2017). Fashion-MNIST: a novel image dataset for
 #   benchmarking machine learning algorithms. arXiv:1708.07747.
 # * torchvision: `torchvision.models.googlenet` and its documentation (`GoogLeNet_Weights.IMAGENET1K_V1`,
 #   num_params 6,624,904), pytorch.org/vision.
-# * Keras: `keras.applications.InceptionV3`; TF-Slim: `tensorflow/models`,
-#   `research/slim/nets/inception_v3.py` (the code the source post copied).
+# * TF-Slim: `tensorflow/models`, `research/slim/nets/inception_v2.py` (the separable 7x7 stem,
+#   `depthwise_multiplier = min(int(depth(64) / 3), 8)`).
+# * The source post: the course's GoogLeNet blog post (notebook 01 lists the source posts),
+#   which implements Inception v3 in TF-Slim (part 2, notebook 04b).

@@ -133,7 +133,12 @@ TYPE_COLOURS = {"Conv2D": "tab:blue", "Dense": "tab:orange", "MaxPooling2D": "ta
 
 
 def plot_roofline(rows, compute_rate, bandwidth, title, measured=None, ax=None):
-    """Plot the roof and each layer at its intensity and attainable rate, coloured by type.
+    """Plot the roof, and each layer as a tick of a rug along the bottom at its intensity.
+
+    A layer's attainable rate is the roof at its intensity by definition, so a layer drawn on
+    the roof would carry no information beyond its x position: the rug shows that position, one
+    row per layer type (coloured by type), each tick's size growing with the layer's share of
+    the network's FLOPs.
 
     Args:
         rows: from :func:`layer_rows` (layers that do no FLOPs are left out).
@@ -157,18 +162,25 @@ def plot_roofline(rows, compute_rate, bandwidth, title, measured=None, ax=None):
     grid = [low * (high / low) ** (step / 200) for step in range(201)]
     ax.plot(grid, [attainable(x, compute_rate, bandwidth) / 1e9 for x in grid], color="black",
             label="roof: min(matmul rate, intensity x bandwidth)")
-    for kind in sorted({row["type"] for row in shown}):
+    total_flops = sum(row["flops"] for row in shown)
+    for index, kind in enumerate(sorted({row["type"] for row in shown})):
         points = [row for row in shown if row["type"] == kind]
-        ax.scatter([row["intensity"] for row in points],
-                   [attainable(row["intensity"], compute_rate, bandwidth) / 1e9 for row in points],
-                   s=18, alpha=0.7, color=TYPE_COLOURS.get(kind, "tab:gray"), label=kind)
+        ax.scatter([row["intensity"] for row in points], [0.03 + 0.04 * index] * len(points),
+                   transform=ax.get_xaxis_transform(), marker="|", linewidths=1.5,
+                   s=[30 + 3000 * row["flops"] / total_flops for row in points], alpha=0.8,
+                   color=TYPE_COLOURS.get(kind, "tab:gray"), label=kind)
+    ax.plot([0, 1], [0.04 * (index + 1) + 0.01] * 2, transform=ax.transAxes, color="0.8", linewidth=0.8)
+    ax.text(0.01, 0.04 * (index + 1) + 0.02, "below: the layers at their intensity (a rug; tick size grows "
+            "with the layer's FLOPs)", transform=ax.transAxes, fontsize=7)
     for label, intensity, rate in measured or []:
         ax.scatter([intensity], [rate / 1e9], marker="*", s=140, color="gold", edgecolor="black", zorder=3,
                    label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    roof_low = attainable(low, compute_rate, bandwidth) / 1e9
+    ax.set_ylim(roof_low / (compute_rate / 1e9 / roof_low) ** 0.8, 30 * compute_rate / 1e9)  # room: rug, legend
     ax.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
     ax.set_ylabel("GFLOP/s")
     ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left")
     return ax

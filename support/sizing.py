@@ -257,7 +257,7 @@ def print_colab_estimate(workloads):
 # Left out: single forward passes, gradient probes on one batch, the fixed-size fits of a
 # linear classifier (notebook 04), the matrix products and the memory copy that are timed
 # (notebooks 02 and 06), and weights built only to be counted. Frozen-base fine-tuning
-# (notebook 05) is counted as full training: an upper bound.
+# (notebook 05b) is counted as full training: an upper bound.
 
 def small_cnn():
     """Notebook 02's race network: conv 5x5x16, pool, conv 5x5x32, pool, softmax."""
@@ -268,7 +268,7 @@ def small_cnn():
 
 
 def mini_alexnet():
-    """Notebook 02's mirrored network for 28x28 images."""
+    """Notebook 02b's mirrored network for 28x28 images."""
     return keras.Sequential([
         keras.Input((28, 28, 1)),
         keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(3, strides=2),
@@ -341,9 +341,9 @@ def small_googlenet(num_classes=10):
 # cell cannot read yet (tests/test_sizing.py checks them against the notebooks' source).
 LATER_GPU_SETTINGS = {
     "01": {}, "01_answers": {},
-    "02": {"fashion": {"epochs": 15, "batch_size": 128, "learning_rate": 2e-3, "shift": 2},
-           "worked": {"race_seeds": 3, "race_epochs": 2}},
-    "03": {}, "03b": {}, "03b_answers": {}, "04": {}, "05": {}, "06": {},
+    "02": {}, "02_answers": {},
+    "02b": {"fashion": {"epochs": 15, "batch_size": 128, "learning_rate": 2e-3, "shift": 2}}, "02b_answers": {},
+    "03": {}, "03b": {}, "03b_answers": {}, "04": {}, "04_answers": {}, "04b": {}, "05": {}, "05b": {}, "06": {}, "06b": {}, "07": {}, "07_answers": {},
 }
 
 
@@ -362,14 +362,22 @@ def _lesson_01_answers(gpu):
                      gpu["batch_size"], gpu["epochs"], runs=2 * gpu["seeds"])]
 
 
-def _lesson_02(gpu, fashion, worked):
-    race_images, alexnet = 6400, _build("alexnet")  # the race's first 6,400 Fashion-MNIST images
+def _lesson_02(gpu):
+    return [Workload("ReLU/tanh race: 2 recipes x 2 activations x rates x seeds", small_cnn, gpu["race_images"], 64,
+                     gpu["race_epochs"], runs=4 * len(gpu["race_rates"]) * gpu["race_seeds"], optimizer_slots=1)]
+
+
+def _lesson_02_answers(gpu):
+    return [Workload("exercise 3: ReLU with conv2's bias 0 and 1 x seeds", small_cnn, gpu["race_images"], 64,
+                     gpu["race_epochs"], runs=2 * gpu["race_seeds"], optimizer_slots=1)]
+
+
+def _lesson_02b(gpu, fashion):
+    alexnet = _build("alexnet")
 
     def bench_images(steps):
         return gpu["batch_size"] * (steps + gpu["warmup"])
     return [
-        Workload("ReLU/tanh race: 3 recipes x 2 activations x seeds", small_cnn, race_images, 64, 2,
-                 runs=6 * gpu["race_seeds"], optimizer_slots=1),
         Workload("AlexNet-style network on Fashion-MNIST", _fashion_alexnet, MNIST_TRAIN_IMAGES,
                  fashion["batch_size"], fashion["epochs"]),
         Workload("mirrored mini AlexNet, one epoch", mini_alexnet, gpu["mirrored_images"], gpu["mirrored_batch"]),
@@ -377,11 +385,12 @@ def _lesson_02(gpu, fashion, worked):
                  mode="forward"),
         Workload("AlexNet timed training steps", alexnet, bench_images(gpu["train_steps"]), gpu["batch_size"],
                  optimizer_slots=1),
-        Workload("exercise 3: 2 more rates x 2 activations x seeds", small_cnn, race_images, 64,
-                 worked["race_epochs"], runs=4 * worked["race_seeds"], optimizer_slots=1),
-        Workload("exercise 4: augmentation in the pipeline and in the model, 3 epochs", mini_alexnet,
-                 gpu["mirrored_images"], gpu["mirrored_batch"], 3, runs=2),
     ]
+
+
+def _lesson_02b_answers(gpu):
+    return [Workload("exercise 2: augmentation in the pipeline and in the model, 3 epochs", mini_alexnet,
+                     gpu["mirrored_images"], gpu["mirrored_batch"], 3, runs=2)]
 
 
 def _fashion_alexnet():
@@ -415,14 +424,37 @@ def _lesson_04(gpu):
                      gpu["batch_size"], gpu["epochs"])]
 
 
+def _lesson_04_answers(gpu):
+    return [Workload("exercise 3: small GoogLeNet with and without heads x seeds", small_googlenet,
+                     gpu["train_images"], gpu["batch_size"], gpu["epochs"], runs=2 * gpu["seeds"])]
+
+
+def _softmax_classifier():
+    """Notebook 04b's label-smoothing experiment: one dense layer from 784 pixels to 10 logits."""
+    return keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])
+
+
+def _lesson_04b(gpu):
+    return [Workload("label smoothing: softmax classifier with and without", _softmax_classifier,
+                     gpu["smoothing_images"], 500, gpu["smoothing_epochs"] * gpu["smoothing_stages"], runs=2)]
+
+
 def _lesson_05(gpu):
     post = functools.partial(post_network, gpu["post_width_divisor"])
     mnist_vgg = _build("mnist_vgg", gpu["train_size"])
-    transfer_images = 1000  # 100 labels per class
     return [
         Workload("post network: 5 fixes x seeds", post, 64 * gpu["post_steps"], 64, runs=5 * gpu["post_seeds"]),
         Workload("post network: scoring", post, gpu["post_test"], 500, runs=5 * gpu["post_seeds"], mode="forward"),
         Workload("MNIST VGG (support.training)", mnist_vgg, MNIST_TRAIN_IMAGES, 128, gpu["train_epochs"]),
+    ]
+
+
+def _lesson_05b(gpu):
+    mnist_vgg = _build("mnist_vgg", gpu["train_size"])
+    transfer_images = 1000  # 100 labels per class
+    return [
+        Workload("pretraining: MNIST VGG (support.training)", mnist_vgg, MNIST_TRAIN_IMAGES,
+                 gpu["pretrain_batch"], gpu["pretrain_epochs"]),
         Workload("transfer: scratch, frozen base, fine-tuning x seeds", mnist_vgg, transfer_images, 32,
                  gpu["transfer_epochs"], runs=3 * gpu["transfer_seeds"]),
         Workload("transfer: scoring", mnist_vgg, gpu["transfer_test"], 500, runs=3 * gpu["transfer_seeds"],
@@ -438,19 +470,52 @@ def _lesson_06(gpu):
     for name, builder in (("LeNet-5", lenet), ("MNIST VGG", _build("mnist_vgg", "full"))):
         rows += [Workload(f"{name} live, forward", builder, live * timed, live, mode="forward"),
                  Workload(f"{name} live, training", builder, live * timed, live, optimizer_slots=1)]
-    rows += [Workload(f"LeNet-5 forward at batch {batch}", lenet, batch * timed, batch, mode="forward")
-             for batch in gpu["batches"]]
-    rows += [Workload(f"small MNIST VGG forward at {side}x{side}",
-                      _build("mnist_vgg", "small", input_shape=(side, side, 1)), 8 * timed, 8, mode="forward")
-             for side in gpu["image_sizes"]]
-    rows += [Workload(f"exercise 5: small MNIST VGG training at batch {batch}", _build("mnist_vgg", "small"),
-                      batch * 12, batch, optimizer_slots=1) for batch in (1, 2, 4, 8, 16, 32, 64, 128, 256)]
     return rows
 
 
-_LESSONS = {"01": _lesson_01, "01_answers": _lesson_01_answers, "02": _lesson_02, "03": _lesson_03,
-            "03b": _lesson_03b, "03b_answers": _lesson_03b_answers, "04": _lesson_04, "05": _lesson_05,
-            "06": _lesson_06}
+def _vgg16_fc1_alone():
+    """Notebook 06b's VGG16 fc1 timed alone: a 25,088 -> 4,096 dense layer."""
+    return keras.Sequential([keras.Input((25088,)), keras.layers.Dense(4096, name="fc1")])
+
+
+def _lesson_06b(gpu):
+    timed = gpu["steps"] + gpu["warmup"]
+    rows = [Workload(f"LeNet-5 forward at batch {batch}", _build("lenet5"), batch * timed, batch, mode="forward")
+            for batch in gpu["batches"]]
+    rows += [Workload(f"small MNIST VGG forward at {side}x{side}",
+                      _build("mnist_vgg", "small", input_shape=(side, side, 1)), 8 * timed, 8, mode="forward")
+             for side in gpu["image_sizes"]]
+    return rows + [Workload("VGG16's fc1 alone, batch 1", _vgg16_fc1_alone, timed, 1, mode="forward")]
+
+
+def _lesson_07(gpu):
+    from support import alexnet, interpret
+    mnist_vgg, images = _build("mnist_vgg", "small"), gpu["map_images"]
+    positions = len(range(0, 23, 2)) ** 2 + 23 ** 2  # occlusion at stride 2 (28x28), and at stride 1 (markers)
+    return [
+        Workload("MNIST VGG (small)", mnist_vgg, gpu["train_images"], 64, gpu["epochs"]),
+        Workload("AlexNet-style network on Fashion-MNIST", alexnet.fashion_alexnet, gpu["train_images"], 64,
+                 gpu["epochs"]),
+        Workload("marker network", interpret.marker_network, gpu["marker_images"], 64, 3),
+        Workload("gradient ascent: 3 layers x 8 channels", mnist_vgg, 8, 8, gpu["ascent_steps"], runs=3,
+                 optimizer_slots=0, passes=3),
+        Workload("occlusion: 3 networks x map_images", mnist_vgg, positions * images, 256, runs=3, mode="forward"),
+        Workload("saliency, Grad-CAM, randomisation: 7 stages x sanity_images", mnist_vgg,
+                 8 * gpu["sanity_images"] + 6 * images, 1, optimizer_slots=0, passes=3),
+    ]
+
+
+def _lesson_07_answers(gpu):
+    mnist_vgg, positions = _build("mnist_vgg", "small"), len(range(0, 23, 2)) ** 2
+    return [Workload("MNIST VGG (small)", mnist_vgg, gpu["train_images"], 64, gpu["epochs"]),
+            Workload("exercise 4: occlusion with two fills", mnist_vgg, 2 * positions * gpu["map_images"], 256,
+                     mode="forward")]
+
+
+_LESSONS = {"01": _lesson_01, "01_answers": _lesson_01_answers, "02": _lesson_02, "02_answers": _lesson_02_answers,
+            "02b": _lesson_02b, "02b_answers": _lesson_02b_answers, "03": _lesson_03,
+            "03b": _lesson_03b, "03b_answers": _lesson_03b_answers, "04": _lesson_04, "04_answers": _lesson_04_answers, "04b": _lesson_04b, "05": _lesson_05,
+            "05b": _lesson_05b, "06": _lesson_06, "06b": _lesson_06b, "07": _lesson_07, "07_answers": _lesson_07_answers}
 
 
 def lesson_workloads(lesson, gpu, **later):
@@ -461,7 +526,7 @@ def lesson_workloads(lesson, gpu, **later):
             notebook with GPU settings (``course/answers/01_..._answers.py``: ``"01_answers"``).
         gpu: the ``gpu`` dict of the notebook's first ``choose_settings`` call (``settings.gpu``).
         later: the ``gpu`` dicts of its later calls by the variable they are assigned to
-            (notebook 02: ``fashion``, ``worked``); default :data:`LATER_GPU_SETTINGS`.
+            (notebook 02b: ``fashion``); default :data:`LATER_GPU_SETTINGS`.
     """
     if lesson not in _LESSONS:
         raise ValueError(f"lesson={lesson!r}: use one of {list(_LESSONS)}.")

@@ -11,7 +11,7 @@ VGG and Inception: 10 burn-in steps, then 100 timed ones). What changes, and why
 - The spread is the sample standard deviation of the step times, computed in two passes,
   not ``sqrt(E[t^2] - E[t]^2)``, which cancels catastrophically and can go negative.
 
-Introduced in notebook 02 (AlexNet, timing); the bench command (``python -m support.bench``)
+Introduced in notebook 02b (AlexNet, part 2: timing); the bench command (``python -m support.bench``)
 runs it on every model. Works on the TensorFlow and the JAX backends. Backend-specific code
 sits in :func:`compile_function`, :func:`synchronise` and the steps: on JAX they are pure
 functions of the weights (``model.stateless_call``), on TensorFlow ``tf.function``s of the model.

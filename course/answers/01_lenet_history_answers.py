@@ -132,12 +132,16 @@ largest_spread = max(np.ptp(values) for values in val_accuracies.values())
 lenet_verdict = ("no difference measurable with these seeds" if abs(difference) <= largest_spread
                  else "ReLU and max pooling are better" if difference > 0 else "ReLU and max pooling are worse")
 print(f"difference of the means {difference:+.4f}, largest spread {largest_spread:.4f}: {lenet_verdict}")
-if worked.profile == "cpu":  # checked on two sets of seeds; the GPU criterion is not measured yet
-    assert lenet_verdict == "ReLU and max pooling are better"
+worst_relu, best_tanh = val_accuracies["ReLU + max"].min(), val_accuracies["tanh + average"].max()
+print(f"worst ReLU + max run {worst_relu:.4f}, best tanh + average run {best_tanh:.4f}")
+if worked.profile == "cpu":  # asserted seed by seed: the means' margin over the spread alone is thin
+    assert worst_relu > best_tanh
 
 # %% [markdown]
-# On the CPU settings ReLU and max pooling reach a higher validation accuracy, by more than
-# the spread between seeds (the verdict above, asserted for the CPU settings). This measures a
+# On the CPU settings ReLU and max pooling reach a higher validation accuracy. The difference
+# of the means, 0.0258, passes the exercise's rule (larger than the spread, 0.0160), though not
+# by much; the stronger statement holds too, and it is the one asserted for the CPU settings:
+# every ReLU run beats every tanh run (0.9334 at worst against 0.9176 at best). This measures a
 # short training: ReLU and max pooling learn faster. Whether the gap stays after 20 epochs on
 # all the training images, the exercise's full criterion, this reduced run does not say; on a
 # GPU the cell above runs that criterion.
