@@ -35,7 +35,7 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields) and
 # notebook 02 (AlexNet).
 #
-# **Run time.** 24 to 33 s on a 2-core CPU like the CI machine's (with the CPU settings
+# **Run time.** 20 to 33 s on a 2-core CPU like the CI machine's (with the CPU settings
 # below), most of it the effective receptive field's gradients through VGG16. On a GPU it has
 # not been run; the settings cell prints an estimate of its GPU settings on a Colab T4, marked
 # as one. Everything runs offline.

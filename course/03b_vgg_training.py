@@ -32,7 +32,7 @@
 # **Prerequisites.** Notebook 03 (VGG's configurations built from one table, receptive
 # fields) and notebooks 02 and 02b (AlexNet, dropout, timing).
 #
-# **Run time.** 62 to 84 s on a 2-core CPU like the CI machine's (with the CPU settings
+# **Run time.** 48 to 84 s on a 2-core CPU like the CI machine's (with the CPU settings
 # below), most of it the initialisation experiment. On a GPU it has not been run; the settings
 # cell prints an estimate of its GPU settings on a Colab T4, marked as one. VGG16's timings on
 # an NVIDIA H200 come from a results file (section "Timing, briefly"). Everything runs
@@ -118,7 +118,8 @@ print(f"the convolutions do {conv_flop_share:.1%} of the {total['flops'] / 1e9:.
 heaviest = max(conv_rows, key=lambda row: row["flops"])["flops"]
 print("the heaviest convolutions:", [row["name"] for row in conv_rows if row["flops"] == heaviest])
 assert fc6_share > 0.7 and conv_flop_share > 0.99
-plots.layer_bars(table, columns=("params", "flops", "activations"), log=True, title="VGG16 per layer, one 224x224 image")
+shown = [row for row in table if row["type"] not in ("Flatten", "Dropout")]  # views: no new tensor (below)
+plots.layer_bars(shown, columns=("params", "flops", "activations"), log=True, title="VGG16 per layer, one 224x224 image")
 
 # %% [markdown]
 # The split is AlexNet's (notebook 02), sharper: fc6 alone holds most of the weights and the
@@ -613,9 +614,12 @@ for row in results.bench_rows(cpu_records, models=["vgg_D"], modes=list(source_p
 # forward, backward and update.
 #
 # **(b) The benchmark statistics.** The VGG source post reused the AlexNet source post's
-# `time_tensorflow_run`,
-# whose standard deviation $\sqrt{E[t^2] - E[t]^2}$ cancels catastrophically; notebook 06
-# takes it apart, and `support.timing` uses a two-pass sample deviation instead.
+# `time_tensorflow_run`. Its summary, a tenth of its step times with a "deviation" several
+# times the mean, is no rounding problem of the one-pass $\sqrt{E[t^2] - E[t]^2}$ (on such
+# steps one-pass and two-pass agree): the copied loop summed eleven steps, one a burn-in, and
+# divided by a hundred. Notebook 06 recovers the eleven from the post's two figures and
+# reproduces them; `support.timing` sums every step after the warm-up, with a two-pass
+# deviation.
 #
 # **(c) What the MNIST source post changed.** Five poolings shrink 28x28 digits to nothing, which
 # the builder refuses with a plain message:

@@ -35,8 +35,7 @@
 # **Prerequisites.** Notebook 04 (the Inception module, `conv2d_bn`, auxiliary heads);
 # notebook 01 (receptive fields along a chain); notebook 02b (timing).
 #
-# **Run time.** 20 to 135 s on a 2-core CPU like the CI machine's (21 s under nbval, 63 and
-# 132 s while other notebooks ran on the same machine), most of it building Inception v3 and training a small
+# **Run time.** 18 to 23 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`), most of it building Inception v3 and training a small
 # softmax classifier. The GPU settings have not been run; the settings cell prints an estimate
 # of them on a Colab T4, marked as one. The timings of section 7 come from results files,
 # among them an NVIDIA H200's.

@@ -35,10 +35,9 @@
 # **Prerequisites.** Notebook 01 (LeNet-5, output sizes, receptive fields, counting), 02
 # (LRN, augmentation) and 03 (VGG, its builder and config tables, initialisation).
 #
-# **Run time.** 100 to 490 s on a 2-core CPU like the CI machine's, with the CPU settings
-# below (preliminary: 484 s on a 2-core machine shared with three other notebook runs,
-# 258 s of it training; the same training took 57 s on an idle one, "Runs stored on other
-# machines", hence the lower figure, an estimate). The settings cell prints an estimate of
+# **Run time.** 135 to 177 s on a 2-core CPU like the CI machine's, with the CPU settings
+# below (CI's two lanes, `course/run_times.json`), the longest part the MNIST VGG's two epochs
+# of training. The settings cell prints an estimate of
 # the GPU settings on a Colab T4. At the GPU settings the training run alone took 78 s on
 # an NVIDIA H200; the rest has not been run on a GPU. Everything runs offline.
 #

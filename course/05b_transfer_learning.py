@@ -34,10 +34,9 @@
 # **Prerequisites.** Notebook 05 (the MNIST VGG, its builder and its training run) and
 # notebook 03 (VGG's configurations); the standard error of an accuracy is defined here.
 #
-# **Run time.** 45 to 200 s on a 2-core CPU like the CI machine's, with the CPU settings
-# below (preliminary: 200 s measured with `make notebooks` on a 2-core machine shared with
-# three other notebook runs, load average about 8, its pretraining 93 s of it; the lower
-# figure is an estimate for an idle machine). On a GPU it has not been run; the
+# **Run time.** 79 to 99 s on a 2-core CPU like the CI machine's, with the CPU settings
+# below (CI's two lanes, `course/run_times.json`), the longest part pretraining the MNIST VGG.
+# On a GPU it has not been run; the
 # settings cell prints an estimate of its GPU settings on a Colab T4, marked as one.
 # Everything runs offline.
 #

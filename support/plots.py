@@ -159,8 +159,9 @@ def layer_bars(rows, columns=("params", "flops"), log=False, title=None, skip_ze
 
     Returns:
         The Figure, with one Axes per column and one bar per layer shown. Each panel is
-        titled in words with the unit of its tick labels, e.g. "parameters (millions)"; the
-        ticks are plain numbers in that unit (no "1e7" offset), the bars carry their values.
+        titled in words ("parameters"); its ticks and its bars' values are written alike, with
+        k, M and G for thousands, millions and billions (no "1e7" offset). A layer with 0 in a
+        panel (a pooling has no parameters) is labelled 0 there rather than left blank.
     """
     names, table = _layer_table(rows, columns, skip_zero)
     figure = matplotlib.figure.Figure(
@@ -170,15 +171,15 @@ def layer_bars(rows, columns=("params", "flops"), log=False, title=None, skip_ze
     positions = np.arange(len(names))
     for axis, column, values in zip(axes, columns, table.T):
         bars = axis.barh(positions, values)
-        axis.bar_label(bars, labels=[_human(value) for value in values], fontsize=7, padding=2)
-        unit, unit_name = _unit(values.max())
-        words = COLUMN_TITLES.get(column, str(column).replace("_", " "))
-        axis.set_title(f"{words} ({unit_name})" if unit_name else words)
+        axis.bar_label(bars, labels=[_human(value) if value else "" for value in values], fontsize=7, padding=2)
+        for position in positions[values == 0]:  # no bar to label: write the 0 at the panel's left edge
+            axis.text(0.01, position, "0", transform=axis.get_yaxis_transform(), fontsize=7, va="center")
+        axis.set_title(COLUMN_TITLES.get(column, str(column).replace("_", " ")))
         if log:
             axis.set_xscale("log")
             axis.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-            lambda value, _, unit=unit: f"{value / unit:g}"))  # plain numbers, no 1e7 offset
+            lambda value, _: _human(value)))  # as the bars' labels, no 1e7 offset
         axis.margins(x=0.2)
     axes[0].set_yticks(positions, names)
     axes[0].invert_yaxis()  # first layer on top; shared with the other panels
@@ -242,14 +243,6 @@ def bar_compare(labels, values, ylabel, title=None, log=False):
     if title:
         axis.set_title(title)
     return figure
-
-
-def _unit(largest):
-    """The unit ticks are written in, and its name: (1e6, "millions") for 6.2e7."""
-    for size, name in ((1e9, "billions"), (1e6, "millions"), (1e3, "thousands")):
-        if abs(largest) >= size:
-            return size, name
-    return 1.0, ""
 
 
 def _human(value):

@@ -146,14 +146,16 @@ def test_bar_compare_rejects_unequal_lengths():
         plots.bar_compare(["a", "b"], [1.0], "ms")
 
 
-def test_layer_bars_titles_in_words_and_plain_ticks_in_the_unit():
+def test_layer_bars_titles_in_words_ticks_written_as_the_bars_and_zero_labelled():
     rows = [{"name": "conv", "params": 2_000_000, "flops": 50_000},
+            {"name": "pool", "params": 0, "flops": 1_000},
             {"name": "fc", "params": 38_000_000, "flops": 1_000}]
     figure = _render(plots.layer_bars(rows, ("params", "flops")))
     params_axis, flops_axis = figure.axes
-    assert params_axis.get_title() == "parameters (millions)"
-    assert flops_axis.get_title() == "FLOPs per image (thousands)"
+    assert params_axis.get_title() == "parameters" and flops_axis.get_title() == "FLOPs per image"
     assert params_axis.xaxis.get_offset_text().get_text() == ""  # no "1e7" at the axis' end
     labels = [label.get_text() for label in params_axis.get_xticklabels()]
-    assert "10" in labels and "20" in labels  # 1e7 and 2e7 written in millions
-    assert [patch.get_width() for patch in params_axis.patches] == [2_000_000, 38_000_000]
+    assert "10M" in labels and "20M" in labels  # 1e7 and 2e7, as the bars write them
+    bar_labels = [text.get_text() for text in params_axis.texts]
+    assert "2M" in bar_labels and "38M" in bar_labels and "0" in bar_labels  # the pooling's 0 is written
+    assert [patch.get_width() for patch in params_axis.patches] == [2_000_000, 0, 38_000_000]

@@ -21,9 +21,7 @@
 # 2 reach the value by hand and pass it to the lecture's checker; exercise 3 is open, and its
 # answer is measured.
 #
-# **Run time.** 10 to 60 s on a 2-core CPU like the CI machine's (13 s and 16 s on a 2-core
-# machine with little other load; the upper figure allows for a machine shared with other notebook
-# runs; exercise 3 trains six small networks); on a GPU exercise 3
+# **Run time.** 11 to 12 s on a 2-core CPU like the CI machine's (CI's two lanes; exercise 3 trains six small networks); on a GPU exercise 3
 # runs the lecture's GPU scale, and the settings cell prints an estimate of it on a Colab T4,
 # marked as one.
 

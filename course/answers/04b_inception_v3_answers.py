@@ -20,8 +20,7 @@
 # exercise there first: its cell says whether your answer is right without giving it. Each
 # answer is reached by hand and passed to the lecture's checker.
 #
-# **Run time.** 4 to 25 s on a 2-core CPU like the CI machine's (4 s under nbval, 21 and 23 s
-# while other notebooks ran on the same machine; the checker builds Inception v3 once). Nothing here
+# **Run time.** 4 to 6 s on a 2-core CPU like the CI machine's (CI's two lanes; the checker builds Inception v3 once). Nothing here
 # trains, so a GPU changes nothing.
 
 # %%

@@ -21,9 +21,8 @@
 # 3 are worked by hand and passed to the lecture's checker; exercise 4 is open, and its
 # answer is measured on a network trained here.
 #
-# **Run time.** 30 to 100 s on a 2-core CPU like the CI machine's, most of it the training
-# run of exercise 4 (preliminary: 98 s measured with `make notebooks` on a 2-core machine
-# shared with three other notebook runs; the lower figure an estimate for an idle one). On a
+# **Run time.** 39 to 96 s on a 2-core CPU like the CI machine's, most of it the training
+# run of exercise 4 (CI's two lanes, `course/run_times.json`). On a
 # GPU it has not been run; it trains the same small network there.
 
 # %%

