@@ -68,8 +68,11 @@ def logits_model(model):
                      f"logits_model needs a Dense (softmax or none), Softmax or Activation('softmax') layer there.")
 
 
-def _gradient(function_model, inputs, weights):
-    """Gradient of ``sum(function_model(inputs) * weights)`` with respect to ``inputs``."""
+def output_gradient(function_model, inputs, weights):
+    """Gradient of ``sum(function_model(inputs) * weights)`` with respect to ``inputs``, in
+    inference mode, on TensorFlow (a gradient tape) or JAX (``jax.grad``); ``weights`` has the
+    output's shape (a one-hot picks one output unit or class). Also used by
+    ``support.receptive_field`` for the empirical receptive field."""
     backend = keras.backend.backend()
     inputs = np.asarray(inputs, dtype="float32")
     weights = np.asarray(weights, dtype="float32")
@@ -108,7 +111,7 @@ def input_gradient(model, image, class_index):
     scores = logits_model(model)
     class_index = _class_index(scores, class_index)
     weights = np.eye(scores.outputs[0].shape[-1], dtype="float32")[class_index][None]
-    return _gradient(scores, _image(model, image), weights)[0]
+    return output_gradient(scores, _image(model, image), weights)[0]
 
 
 def saliency_map(model, image, class_index):
@@ -136,7 +139,7 @@ def grad_cam(model, image, class_index, layer_name):
                          f"choose a layer that every path to the output goes through.") from None
     activations = feature_maps(model, image, [layer_name])[layer_name]
     weights = np.eye(scores.outputs[0].shape[-1], dtype="float32")[class_index][None]
-    gradient = _gradient(tail, activations[None], weights)[0]
+    gradient = output_gradient(tail, activations[None], weights)[0]
     alpha = gradient.mean(axis=(0, 1))  # one weight per channel k
     return np.maximum((activations * alpha).sum(axis=-1), 0.0)
 
@@ -272,7 +275,7 @@ def filters_by_gradient_ascent(model, layer_name, channels, steps=100, step_size
 
     start = mean_activations(images)
     for step in range(steps):
-        gradient = _gradient(taps, images, weights)
+        gradient = output_gradient(taps, images, weights)
         scale = np.sqrt(np.mean(gradient ** 2, axis=(1, 2, 3), keepdims=True)) + 1e-8
         images = (1 - decay) * images + step_size * gradient / scale
         if blur_every and (step + 1) % blur_every == 0:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from support import interpret
+
 _SAME_GEOMETRY = ("InputLayer", "Activation", "ReLU", "BatchNormalization", "Dropout",
                   "LocalResponseNormalization", "Rescaling", "Softmax")
 _WINDOWED = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
@@ -147,28 +149,6 @@ def _linear_surrogate(model, layer_name):
     return keras.Model(clone.inputs[0], clone.get_layer(layer_name).output)
 
 
-def _input_gradient(model, image, row, col):
-    """Gradient of ``sum over channels of model(image)[0, row, col]`` w.r.t. ``image``."""
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        tensor = tf.convert_to_tensor(image)
-        with tf.GradientTape() as tape:
-            tape.watch(tensor)
-            unit = tf.reduce_sum(model(tensor, training=False)[0, row, col])
-        return tape.gradient(unit, tensor).numpy()
-    if backend == "jax":
-        import jax
-
-        def unit(x):
-            outputs, _ = model.stateless_call(model.trainable_variables, model.non_trainable_variables, x)
-            return outputs[0, row, col].sum()
-
-        return np.asarray(jax.grad(unit)(image))
-    raise ValueError(f"backend {backend!r}: the empirical receptive field supports tensorflow and jax.")
-
-
 def empirical_receptive_field(model, layer_name, row=None, col=None):
     """Measure the field of unit ``(row, col)`` of ``layer_name`` from the input gradient.
 
@@ -187,7 +167,9 @@ def empirical_receptive_field(model, layer_name, row=None, col=None):
     if not (0 <= row < out_height and 0 <= col < out_width):
         raise ValueError(f"unit ({row}, {col}) is outside the {out_height}x{out_width} map of {layer_name!r}.")
     image = np.ones((1, *model.inputs[0].shape[1:]), dtype="float32")
-    gradient = np.abs(_input_gradient(surrogate, image, row, col)).sum(axis=(0, 3))
+    unit = np.zeros((1, *surrogate.outputs[0].shape[1:]), dtype="float32")
+    unit[0, row, col] = 1.0  # every channel of the unit (row, col)
+    gradient = np.abs(interpret.output_gradient(surrogate, image, unit)).sum(axis=(0, 3))
     rows, cols = np.nonzero(gradient)
     if rows.size == 0:
         raise ValueError(f"the gradient of {layer_name!r} at ({row}, {col}) is zero everywhere.")
