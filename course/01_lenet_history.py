@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 01 · LeNet and the history of convolutional networks
 #
 # From the Neocognitron to ResNet in one timeline, then the arithmetic every later notebook
@@ -45,7 +45,7 @@
 # fetches the course's code. Without internet, point `CNN_COURSE_DATA` at a folder holding
 # `mnist.npz`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's shared code, the package `support`, importable wherever
 # this notebook runs: it does nothing where the package is installed or the notebook sits in
@@ -54,7 +54,7 @@
 # `git` and installs only what is missing (Colab's own TensorFlow is kept). Every notebook
 # starts with this same cell.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -73,11 +73,11 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; it must run before
 # anything else imports TensorFlow. The settings cell picks the lesson's size for this machine.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -93,14 +93,14 @@ from support import receptive_field as rf
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"epochs": 10, "batch_size": 128},
     gpu={"epochs": 20, "batch_size": 128},
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("01", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## A short history, as data
 # The ImageNet challenge (ILSVRC) top-5 classification error of each year's winner, with the
 # depth of its network (layers with weights). 2010 and 2011 were won without convolutional
@@ -111,7 +111,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("01", settings.gpu))
 # the table gives its 16.4% without that extra data (Krizhevsky et al. 2012, Table 2). VGG,
 # second in 2014, is listed for its influence.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 ilsvrc = [  # (year, entry, top-5 error %, layers with weights; None = not a deep network)
     (2010, "NEC-UIUC (SIFT + SVM)", 28.2, None),
     (2011, "XRCE (Fisher vectors)", 25.8, None),
@@ -125,14 +125,14 @@ runner_up_2012 = 26.2  # ISI, the best entry without a CNN in 2012
 for year, entry, error, depth in ilsvrc:
     print(f"{year}  {entry:<24}{error:>6.2f}%  {depth or '-':>4}")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 winners = {entry: (year, error, depth) for year, entry, error, depth in ilsvrc}
 (year_2012, error_2012, depth_2012), (year_2015, error_2015, depth_2015) = winners["AlexNet"], winners["ResNet"]
 print(f"AlexNet's lead over the runner-up: {runner_up_2012 - error_2012:.1f} points")
 print(f"{year_2012} -> {year_2015}, {year_2015 - year_2012} years: top-5 error divided by "
       f"{error_2012 / error_2015:.1f}, depth {depth_2012} -> {depth_2015} layers with weights")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # AlexNet, the first deep network to win, led the runner-up by the points printed above. In
 # the three years from AlexNet to ResNet the error fell by the factor printed, while the
 # winning networks grew from 8 to 152 layers. The left panel shows the top-5 error by year:
@@ -140,7 +140,7 @@ print(f"{year_2012} -> {year_2015}, {year_2015 - year_2012} years: top-5 error d
 # not a time axis: it has one bar per convolutional entry, labelled with its year, whose
 # height is its depth in layers with weights, on a logarithmic scale (8, 8, 22, 19, 152).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 deep = [row for row in ilsvrc if row[3]]
 winners_only = [row for row in ilsvrc if row[1] != "VGG (2nd)"]
 figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
@@ -156,7 +156,7 @@ right.bar([f"{r[1].split(' (')[0]}\n{r[0]}" for r in deep], [r[3] for r in deep]
 right.set(ylabel="layers with weights (log scale)", yscale="log", title="Depth of each convolutional entry")
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Before ImageNet: Fukushima's **Neocognitron** (1980) stacked feature-extracting "S-cells"
 # and pooling "C-cells", but learned without gradients. LeCun et al. trained convolutions by
 # back-propagation on zip codes (1989), and **LeNet-5** (1998) read cheques for banks. What
@@ -164,7 +164,7 @@ plt.tight_layout()
 # 2): "In all, there are roughly 1.2 million training images, 50,000 validation images, and
 # 150,000 testing images" in ILSVRC's 1000 classes.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Convolution, channels, weight sharing
 # A grey image is one grid of numbers; a colour image has three, red, green and blue: each
 # grid is a **channel**, and an image or a layer's output is a stack of channels, shaped
@@ -192,7 +192,7 @@ plt.tight_layout()
 # own layers, and the general formula against an explicit `ZeroPadding2D` before a VALID
 # convolution.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 cases = [(32, 5, 1), (28, 2, 2), (227, 11, 4), (224, 11, 4), (55, 3, 2), (13, 3, 1)]
 for size, kernel, stride in cases:
     for padding in ("valid", "same"):
@@ -202,7 +202,7 @@ for size, kernel, stride in cases:
         assert by_keras == by_formula
         print(f"n={size:>3} k={kernel:>2} s={stride}  {padding:<5} -> {by_formula}")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def padded_output_size(n, k, s, p):
     """floor((n + 2p - k) / s) + 1: outputs of a k x k window, stride s, p zeros on each side."""
     return (n + 2 * p - k) // s + 1
@@ -215,7 +215,7 @@ for size, kernel, stride, pad in [(28, 5, 1, 2), (227, 11, 4, 0), (27, 5, 1, 2),
     assert by_keras == padded_output_size(size, kernel, stride, pad)
     print(f"n={size:>3} k={kernel:>2} s={stride} p={pad} -> {by_keras}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # In the first table, the third and fourth cases are AlexNet's first layer: the paper's 55x55
 # maps need a 227x227 input with VALID padding; from 224x224 they would be 54x54. In the
 # second, $p = (k - 1)/2$ with stride 1 keeps the size (the SAME case of an odd kernel), and
@@ -227,19 +227,19 @@ for size, kernel, stride, pad in [(28, 5, 1, 2), (227, 11, 4, 0), (27, 5, 1, 2),
 # with stride 2 moved to a PyTorch layer with integer padding therefore sees the image shifted
 # by a pixel. Measured on one row:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 row = np.arange(1.0, 6.0).reshape(1, 1, 5, 1)  # a 1x5 "image": 1 2 3 4 5
 pooled = keras.layers.MaxPooling2D((1, 2), strides=(1, 2), padding="same")(row)
 maxima = keras.ops.convert_to_numpy(pooled).ravel().tolist()
 print("max of 1x2 windows, stride 2, SAME:", maxima)
 assert maxima == [2.0, 4.0, 5.0]  # windows [1 2] [3 4] [5 pad]; padding on the left would give [1 3 5]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Three windows need six pixels, one more than the image has. TensorFlow added it on the
 # right: the windows are [1 2], [3 4], [5 pad]; padding on the left would have given maxima
 # 1, 3, 5.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Counting parameters
 # A convolution with a $k \times k$ kernel from $c_{in}$ to $c_{out}$ channels has
 # $(k^2 c_{in} + 1)\,c_{out}$ parameters: one $k \times k \times c_{in}$ kernel and one bias
@@ -247,7 +247,7 @@ assert maxima == [2.0, 4.0, 5.0]  # windows [1 2] [3 4] [5 pad]; padding on the 
 # every one of $n_{out}$ units has a weight for each of the $n_{in}$ inputs and a bias, has
 # $(n_{in} + 1)\,n_{out}$.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def conv_params(kernel, in_channels, out_channels):
     """(k*k*c_in + 1) * c_out, the parameters of one convolution."""
     return (kernel * kernel * in_channels + 1) * out_channels
@@ -259,14 +259,14 @@ layer = keras.layers.Conv2D(16, 5)
 layer.build((None, 32, 32, 6))
 assert lenet_c3 == layer.count_params() == counting.conv2d_params(6, 16, 5)  # the formula, Keras, the course
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Receptive fields
 # A unit's receptive field is the patch of the input it can see. Each $k \times k$ layer adds
 # $(k-1)\,j$ pixels, where the jump $j$ is the product of the strides before it. So two 3x3
 # convolutions see 5x5 and three see 7x7, with fewer parameters than one big kernel: for $C$
 # channels in and out, $2 \cdot 9C^2 = 18C^2$ against $25C^2$, and $27C^2$ against $49C^2$.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def conv_stack(kernels, channels=64, size=32):
     """A stack of SAME convolutions, one per kernel size, `channels` wide."""
     inputs = keras.Input((size, size, channels))
@@ -275,7 +275,7 @@ def conv_stack(kernels, channels=64, size=32):
         x = keras.layers.Conv2D(channels, kernel, padding="same", name=f"conv{index}")(x)
     return keras.Model(inputs, x)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 shares = []
 for small, large in (([3, 3], [5]), ([3, 3, 3], [7])):
     stacked, single = conv_stack(small), conv_stack(large)
@@ -286,7 +286,7 @@ for small, large in (([3, 3], [5]), ([3, 3, 3], [7])):
     print(f"{len(small)} x 3x3: field {field}x{field}, {stacked.count_params():,} parameters;"
           f"  one {large[0]}x{large[0]}: {single.count_params():,} ({shares[-1]:.0%})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The same field with the shares of the parameters printed (18/25 and 27/49, the biases
 # aside), and with a ReLU between the layers, more non-linearity. This is VGG's argument
 # (notebook 03).
@@ -299,7 +299,7 @@ for small, large in (([3, 3], [5]), ([3, 3, 3], [7])):
 # know its layers: convolutions C1, C3 and C5 (5x5), with subsamplings S2 and S4 (2x2,
 # stride 2) between them.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 lenet = models.lenet5()
 for row in rf.receptive_field_table(lenet):
     rows, cols = rf.empirical_receptive_field(lenet, row["name"]) if row["name"] != "image" else ((0, 0), (0, 0))
@@ -307,13 +307,13 @@ for row in rf.receptive_field_table(lenet):
     print(f"{row['name']:<6} field {row['size']:>2}  jump {row['jump']}  measured {measured:>2}")
     assert measured == row["size"]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # LeNet-5's C5 sees 32x32 pixels, the whole padded digit, after three convolutions and two
 # subsamplings. C5 is also a dense layer in disguise, for a different reason: its 5x5 kernel
 # covers S4's whole 5x5 map, so each of its units is connected to every value of S4 (the
 # paper, Section II.B).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why ReLU: the vanishing gradient, measured
 # The sigmoid's slope is at most 1/4, so back-propagation through $L$ sigmoid layers
 # multiplies the gradient by at most $4^{-L}$ (times the weights). The source posts called
@@ -322,7 +322,7 @@ for row in rf.receptive_field_table(lenet):
 # initialisation (Glorot and Bengio, 2010) and three activations, and the gradient norm of
 # each layer's weights on one batch of MNIST digits.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 (x_train_all, y_train_all), (x_test, y_test) = data.load_mnist()
 batch_images = data.to_float_images(x_train_all[:512])
 batch_labels = y_train_all[:512]
@@ -339,10 +339,10 @@ def gradient_norms(activation, depth=8, width=128):
         loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(batch_labels, model(batch_images)))
     return np.array([float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)])
 
-# %%
+# %% slideshow={"slide_type": "-"}
 norms = {activation: gradient_norms(activation) for activation in ("sigmoid", "tanh", "relu")}
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure, axis = plt.subplots(figsize=(6, 3.5))
 for activation, values in norms.items():
     axis.semilogy(range(1, len(values) + 1), values, "o-", label=activation)
@@ -352,7 +352,7 @@ ratios = {activation: values[0] / values[7] for activation, values in norms.item
 print({activation: f"{ratio:.1e}" for activation, ratio in ratios.items()})
 assert ratios["sigmoid"] < 1e-3 and ratios["relu"] > 0.5 and ratios["tanh"] > 0.5
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # With sigmoids the first layer's gradient is more than a thousand times smaller than the
 # eighth's (the ratio is printed and asserted), so the layers next to the input barely learn.
 # ReLU's slope is 1 wherever it is active, and its gradients stay of one size down the stack.
@@ -360,7 +360,7 @@ assert ratios["sigmoid"] < 1e-3 and ratios["relu"] > 0.5 and ratios["tanh"] > 0.
 # Figure 1 shows ReLU training six times faster than tanh; notebook 02 measures what that
 # comparison depends on.)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## LeNet-5
 # LeCun et al. (1998): two convolution-and-subsampling stages, then C5, F6 and the output.
 # The course's builder keeps the paper's sizes, a tanh and average pooling, and simplifies
@@ -382,12 +382,12 @@ assert ratios["sigmoid"] < 1e-3 and ratios["relu"] > 0.5 and ratios["tanh"] > 0.
 # comments give each layer's output, height x width x channels). `models.lenet5` is this
 # function; `show.source` displays a function's source without copying it here.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 from support import lenet as lenet_module, show
 
 show.source(lenet_module.lenet5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Every layer is a Keras layer named as in the paper: `Conv2D` for C1, C3 and C5 (C5's 5x5
 # kernel covers the whole 5x5 map of S4, so its output is 1x1x120), `AveragePooling2D` for S2
 # and S4, `Dense` for F6 and the output. The table below is computed from the layers'
@@ -395,18 +395,18 @@ show.source(lenet_module.lenet5)
 # parameters; its **FLOPs** per image, floating-point operations, a multiply-add counted as
 # 2, in millions (MFLOPs); and its output for one image in float32, in KiB ($2^{10}$ bytes).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 lenet = models.lenet5(input_shape=(32, 32, 1), num_classes=10)
 table = counting.layer_table(lenet)
 print(counting.format_table(table))
 assert counting.totals(table)["params"] == lenet.count_params() == 61_706
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The paper states "60,000 trainable free parameters" (Section II.B). Its layers, counted
 # from their descriptions, give that figure, and the first three simplifications account for every
 # parameter between it and ours:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 by_name = {row["name"]: row for row in table}
 c3_inputs_per_map = [3] * 6 + [4] * 9 + [6]  # the paper's Table I: columns 0-5, 6-14, 15
 paper_c3 = sum((5 * 5 * inputs + 1) for inputs in c3_inputs_per_map)
@@ -418,18 +418,18 @@ print(f"ours: {lenet.count_params():,} = {paper_total:,} + {by_name['c3']['param
       f"connected) - {paper_pools} (pools) + {by_name['predictions']['params']} (softmax output)")
 assert paper_total == 60_000  # the paper's own figure
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Almost all of the parameters sit in the last three layers, while the two early
 # convolutions do most of the arithmetic:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 late_share = sum(by_name[name]["params"] for name in ("c5", "f6", "predictions")) / lenet.count_params()
 early_flop_share = (by_name["c1"]["flops"] + by_name["c3"]["flops"]) / counting.totals(table)["flops"]
 print(f"C5, F6 and the output hold {late_share:.0%} of the parameters; C1 + C3 do {early_flop_share:.0%} of the FLOPs")
 assert late_share > 0.9 and early_flop_share > 0.5  # "almost all" and "most", as the prose says
 plots.layer_bars(table, columns=("params", "flops"), title="LeNet-5 per layer")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Train LeNet-5 on MNIST
 # MNIST digits are 28x28; the paper padded them to 32x32 so that distinctive features such as
 # stroke end-points can appear in the centre of the receptive fields of the highest-level
@@ -437,7 +437,7 @@ plots.layer_bars(table, columns=("params", "flops"), title="LeNet-5 per layer")
 # variance about 1: tanh units learn fastest around 0. We do the same with the training set's
 # own mean and standard deviation.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 (x_train, y_train), (x_val, y_val) = data.split_validation(x_train_all, y_train_all, 5000, seed=0)
 pixel_mean, pixel_std = (x_train / 255.0).mean(), (x_train / 255.0).std()
 print(f"training pixels: mean {pixel_mean:.4f}, standard deviation {pixel_std:.4f}")
@@ -448,24 +448,24 @@ def standardize(images):
     """uint8 digits -> float32 (N, 32, 32, 1), padded, with mean 0 and variance 1."""
     return (data.to_float_images(images, pad_to=32) - pixel_mean) / pixel_std
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # We hold out 5,000 training images for validation, train with Adam, and score the test set
 # once at the end. The pipeline is `tf.data`: shuffled each epoch, batched and prefetched
 # (so `fit` is told not to shuffle again).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 train_ds = data.tf_dataset(standardize(x_train), y_train, settings.batch_size, shuffle=True)
 val_ds = data.tf_dataset(standardize(x_val), y_val, 1024)
 test_ds = data.tf_dataset(standardize(x_test), y_test, 1024)
 print(f"train {len(x_train):,}  validation {len(x_val):,}  test {len(x_test):,} images")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 keras.utils.set_random_seed(0)
 lenet.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 history = lenet.fit(train_ds, validation_data=val_ds, epochs=settings.epochs, shuffle=False, verbose=2)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 test_loss, test_accuracy = lenet.evaluate(test_ds, verbose=0)
 paper_test_error = 0.95  # %, LeCun et al. 1998, Section III.B (quoted): LeNet-5 without distortions
@@ -473,7 +473,7 @@ print(f"test accuracy {test_accuracy:.2%}, error {100 * (1 - test_accuracy):.2f}
       f"epochs ({settings.profile} settings); the paper: {paper_test_error}% error")
 assert test_accuracy >= 0.985
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # At least 98.5% on digits it never saw (the exact figure varies a little from run to run
 # with the order of floating-point sums; the assertion holds it). The paper's figure is
 # quoted, not reproduced: in Section III.B the test error of LeNet-5 trained without
@@ -481,24 +481,24 @@ assert test_accuracy >= 0.985
 # passes in all, with its own learning-rate schedule and its RBF output). Our error is
 # printed beside it; our network, optimiser and number of epochs differ.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 plots.plot_history(history, title="LeNet-5 on MNIST")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The training loss falls at every epoch. The validation loss falls for about six epochs,
 # then stops falling and wanders (between 0.041 and 0.060 in the log above) while the
 # validation accuracy stays near 98.5%: from there on the network fits its training images
 # more closely than new ones, the start of *overfitting*. More epochs would not help it;
 # notebooks 02 and 02b fight overfitting with dropout and data augmentation.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What it gets wrong
 # The first twelve test digits LeNet-5 misclassifies. Above each digit, its title: the true
 # label, then `pred:` the network's answer, in red because the answer is wrong. Which
 # digits appear depends on the run (training is not bit-for-bit repeatable on every machine),
 # so look at your own grid:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 probabilities = lenet.predict(test_ds, verbose=0)
 predicted = probabilities.argmax(axis=1)
@@ -506,13 +506,13 @@ wrong = np.flatnonzero(predicted != y_test)[:12]
 print(f"{np.sum(predicted != y_test)} of {len(y_test):,} test digits are wrong")
 plots.show_images(x_test[wrong], labels=y_test[wrong], predictions=predicted[wrong], ncols=6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Sort your grid into digits a person would hesitate over too, and answers no person would
 # give: the second kind shows what the network has not learned. How fast LeNet-5 trains,
 # here and on other machines, and how to time a network so that the figure means
 # something, is the subject of notebook 06.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 # * From AlexNet (2012) to ResNet (2015), ILSVRC's winning top-5 error fell several-fold (the
 #   factor is computed in the history section) while the winning networks went from 8 to 152
@@ -536,21 +536,21 @@ plots.show_images(x_test[wrong], labels=y_test[wrong], predictions=predicted[wro
 #
 #    *Hint:* each output channel has one $k \times k \times c_{in}$ kernel and one bias.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the number of parameters
 exercises.check_exercise("01.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. What is the side of the receptive field of three 3x3 convolutions (stride 1) followed by
 #    a 2x2 pooling with stride 2?
 #
 #    *Hint:* each layer adds $(k - 1)$ times the product of the strides before it.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 answer = None  # your answer: the side of the field, in pixels
 exercises.check_exercise("01.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 3. (Open.) Train LeNet-5 with `activation="relu", pooling="max"` at this notebook's
 #    settings. Is its validation accuracy after the same number of epochs higher than the
 #    tanh and average-pooling network's?
@@ -567,7 +567,7 @@ exercises.check_exercise("01.2", answer)
 # Worked answers, to read after trying: [the answers to notebook 01](answers/01_lenet_history_answers.ipynb)
 # (exercise 3 there at a reduced scale on a CPU, its full criterion on a GPU).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
 # * Fukushima, K. (1980). Neocognitron: a self-organizing neural network model for a mechanism
 #   of pattern recognition unaffected by shift in position. *Biological Cybernetics*, 36(4),

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 02 · AlexNet: what was new in 2012, measured
 #
 # Krizhevsky, Sutskever and Hinton's network (NeurIPS 2012) built and counted layer by layer,
@@ -48,7 +48,7 @@
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -67,11 +67,11 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; it must run before
 # anything else imports TensorFlow.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -87,24 +87,24 @@ from support import layers as course_layers
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The GPU settings are the lesson as written; on a CPU the ReLU and tanh race (below) trains
 # each network on fewer images, for one epoch instead of two, and with fewer seeds.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"race_images": 3200, "race_seeds": 3, "race_epochs": 1, "race_rates": (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)},
     gpu={"race_images": 6400, "race_seeds": 5, "race_epochs": 2, "race_rates": (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)},
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("02", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## AlexNet in 2012
 # The paper's figures, as data (Krizhevsky et al., 2012): top-5 test error of its ILSVRC-2012
 # entry and of the runner-up (Table 2), and the gains it reports for its new ideas, in
 # points of top-1 and top-5 error (Sections 3.1 to 3.4), quoted in the sections below.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 paper = {"top5_error": 15.3, "runner_up_top5_error": 26.2,  # Table 2
          "parameters": 60e6,  # Abstract and Section 4: "60 million parameters"
          "relu_speedup": 6,  # Figure 1: 25% training error on CIFAR-10, ReLU vs tanh
@@ -113,7 +113,7 @@ lead = paper["runner_up_top5_error"] - paper["top5_error"]
 print(f"top-5 error {paper['top5_error']}% against {paper['runner_up_top5_error']}%: "
       f"a lead of {lead:.1f} points")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # A lead of that many points over the best entry without a convolutional network. The rest of
 # this notebook is about how.
 #
@@ -124,7 +124,7 @@ print(f"top-5 error {paper['top5_error']}% against {paper['runner_up_top5_error'
 # from 227x227. Notebook 01's output size, with $p$ pixels of padding on each side, is
 # $\lfloor (n + 2p - k)/s \rfloor + 1$; $p = 0$ is VALID:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for size, padding in ((224, "valid"), (227, "valid"), (224, "same")):
     side = counting.output_size(size, 11, 4, padding)
     print(f"{size}x{size} input, 11x11 stride 4, {padding:<5} -> {side}x{side}")
@@ -132,7 +132,7 @@ total_padding_for_55 = (55 - 1) * 4 + 11 - 224  # the last window must end at pi
 print(f"55x55 from 224x224 needs windows over {(55 - 1) * 4 + 11} pixels: {total_padding_for_55} pixels of "
       f"padding in all, {total_padding_for_55 / 2} per side")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # From 224 pixels VALID gives 54 and SAME gives 56; exactly 55 windows would need the padding
 # printed, an odd number, so not the same on both sides (with 2 pixels on each side, 4 in
 # all, the formula gives 55 as well, and the last padding column is never read). So
@@ -145,10 +145,10 @@ print(f"55x55 from 224x224 needs windows over {(55 - 1) * 4 + 11} pixels: {total
 # response normalisation"), and fc8 is the layer named `predictions`. Then the network is
 # built and counted.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(alexnet_module.alexnet)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 alexnet = models.alexnet()
 table = counting.layer_table(alexnet)
 print(counting.format_table(table))
@@ -165,7 +165,7 @@ print(f"fc6 alone: {by_name['fc6']['params'] / total['params']:.0%} of the param
       "of the parameters")
 plots.layer_bars(table, columns=("params", "flops"), title="AlexNet per layer")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The table gives the parameters of the network on one device, and its FLOPs per image in
 # its total line (a multiply-add counts as 2). The paper's "60 million" is its two-GPU
 # network, which has fewer: the section on two GPUs below counts it.
@@ -187,7 +187,7 @@ plots.layer_bars(table, columns=("params", "flops"), title="AlexNet per layer")
 # (Section 2); today's are standardised. The initialisation: AlexNet drew its weights from
 # $N(0, 0.01^2)$ (Section 5); Keras's default is Glorot's.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 (fashion_x, fashion_y), _ = data.load_fashion_mnist()
 relu_x, relu_y = fashion_x[:settings.race_images], fashion_y[:settings.race_images]
 pixels = relu_x.astype("float32")[..., np.newaxis]
@@ -196,7 +196,7 @@ inputs = {"raw": pixels - pixels.mean(axis=0),  # AlexNet: subtract the mean ima
 for name, images in inputs.items():
     print(f"{name:<12} inputs: standard deviation {images.std():6.2f}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def small_cnn(activation, init_stddev=None, learning_rate=0.001, seed=0, conv2_bias=0.0):
     """conv 5x5x16, pool, conv 5x5x32, pool, softmax; N(0, init_stddev) or Glorot weights."""
     keras.utils.set_random_seed(seed)  # the same initial weights for both activations
@@ -213,18 +213,18 @@ def small_cnn(activation, init_stddev=None, learning_rate=0.001, seed=0, conv2_b
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # One explanation of ReLU's advantage is saturation: a tanh unit whose output is near ±1 has
 # a slope near 0 and passes almost no gradient back. With the 2012 recipe, how many of
 # conv1's tanh units start saturated, $|\tanh x| > 0.99$, where the slope $1 - \tanh^2 x$ is under $0.02$?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for name, scale, stddev in (("2012", "raw", 0.01), ("today", "standardised", None)):
     first_layer = small_cnn("tanh", stddev).layers[0]
     outputs = keras.ops.convert_to_numpy(first_layer(inputs[scale][:256]))
     print(f"{name:<6} recipe: {np.mean(np.abs(outputs) > 0.99):.0%} of conv1's tanh outputs saturated")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Many with the 2012 recipe, none with today's. But a training step's size depends on more
 # than saturation: SGD moves each weight matrix $W$ by the learning rate times its gradient,
 # so what matters is the **relative gradient** $\lVert \nabla W \rVert / \lVert W \rVert$, the
@@ -233,7 +233,7 @@ for name, scale, stddev in (("2012", "raw", 0.01), ("today", "standardised", Non
 # 64 images), and, for ReLU, AlexNet's bias of 1, which the paper gives conv2, conv4, conv5
 # and the hidden dense layers (Section 5): here conv2's.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def relative_gradients(model, images, labels):
     """||dloss/dW|| / ||W|| for each kernel (conv1, conv2, dense), on one batch."""
     with tf.GradientTape() as tape:
@@ -241,14 +241,14 @@ def relative_gradients(model, images, labels):
     kernels = [layer.kernel for layer in model.layers if layer.weights]
     return np.array([float(tf.norm(g) / tf.norm(k)) for g, k in zip(tape.gradient(loss, kernels), kernels)])
 
-# %%
+# %% slideshow={"slide_type": "-"}
 designs = [(activation, scale, init, 0.0) for activation in ("tanh", "relu") for scale in inputs
            for init in ("N(0, 0.01^2)", "Glorot")] + [("relu", "raw", "N(0, 0.01^2)", 1.0)]
 relative = {design: np.stack([relative_gradients(
                 small_cnn(design[0], 0.01 if design[2] != "Glorot" else None, seed=seed, conv2_bias=design[3]),
                 inputs[design[1]][:64], relu_y[:64]) for seed in range(3)]) for design in designs}
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print(f"{'activation, inputs, initialisation, conv2 bias':<48}relative gradient of conv1, conv2, dense "
       "(mean; min to max over 3 seeds)")
 for design, runs in relative.items():
@@ -261,7 +261,7 @@ for activation in ("tanh", "relu"):
         print(f"{activation:<5}{init:<13} raw inputs / standardised: {np.round(raw.mean(0) / standard.mean(0), 1)}")
         assert np.all(raw.min(0) > 1.5 * standard.max(0))  # raw pixels: larger on every seed, every layer
 
-# %%
+# %% slideshow={"slide_type": "-"}
 factor = {(activation, init): np.exp(np.mean(np.log(relative[activation, "raw", init, 0.0].mean(0)
                                                      / relative[activation, "standardised", init, 0.0].mean(0))))
           for activation in ("tanh", "relu") for init in ("N(0, 0.01^2)", "Glorot")}
@@ -273,7 +273,7 @@ for activation in ("tanh", "relu"):  # the 2012 initialisation alone: smaller st
     small = relative[activation, "standardised", "N(0, 0.01^2)", 0.0][:, 1:]
     assert np.all(small.max(0) < 0.5 * relative[activation, "standardised", "Glorot", 0.0][:, 1:].min(0))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The input scale is the large factor: with raw pixels every layer's relative gradient is
 # larger than with standardised inputs, on every seed and with either initialisation
 # (asserted, by a factor of at least 1.5), and the factor (printed, a geometric mean over the
@@ -287,7 +287,7 @@ for activation in ("tanh", "relu"):  # the 2012 initialisation alone: smaller st
 # from the raw pixel scale, not from its initialisation. A larger step can also be had from
 # the learning rate, which is why the race below gives each network its own.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Now the race, measured so that no single noisy moment decides it. Each network is trained
 # from several seeds, and its score is the **mean training error over every batch** of its
 # training (the area under the error curve divided by its length), each batch's error
@@ -299,7 +299,7 @@ for activation in ("tanh", "relu"):  # the 2012 initialisation alone: smaller st
 # metrics were reset first: Keras 3.8 to 3.14 return the running mean over every earlier
 # call (3.15 resets them itself), so the function below calls `reset_metrics()` each time.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def training_errors(model, images, labels, epochs, batch_size=64):
     """Training error of every batch, measured before the update that batch makes."""
     errors = []
@@ -311,7 +311,7 @@ def training_errors(model, images, labels, epochs, batch_size=64):
             errors.append(1.0 - logs["accuracy"])
     return np.asarray(errors)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 recipes, activations, rates = {"2012": ("raw", 0.01), "today": ("standardised", None)}, ("tanh", "relu"), settings.race_rates
 scores = {}  # (recipe, activation, rate): one score per seed
@@ -324,19 +324,19 @@ for recipe, (scale, stddev) in recipes.items():
         print(f"{recipe:<6}{activation:<5} score at each rate (mean over seeds):",
               ", ".join(f"{rate}: {scores[recipe, activation, rate].mean():.3f}" for rate in rates))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # One rule decides every comparison, the same everywhere in the course: an activation is
 # better only if its score is lower **on every seed**; otherwise there is no clear winner.
 # Applied at each network's own best rate (the rate with the lowest mean score), and, for
 # comparison, at every rate:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def verdict(relu_scores, tanh_scores):
     """'ReLU' or 'tanh' if its score is lower on every seed, else 'no clear winner'."""
     return ("ReLU" if np.all(relu_scores < tanh_scores) else "tanh" if np.all(tanh_scores < relu_scores)
             else "no clear winner")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 best, verdicts = {}, {}
 for recipe in recipes:
@@ -348,7 +348,7 @@ for recipe in recipes:
     print("   at each rate:", ", ".join(f"{rate}: {verdict(scores[recipe, 'relu', rate], scores[recipe, 'tanh', rate])}"
                                       for rate in rates))
 
-# %%
+# %% slideshow={"slide_type": "-"}
 assert all(rates[0] < rate < rates[-1] for rate in best.values())  # every best rate inside the grid
 assert verdict(scores["2012", "relu", 0.001], scores["2012", "tanh", 0.001]) == "ReLU"  # one shared rate
 assert best["2012", "relu"] < best["2012", "tanh"]  # the 2012 recipe: ReLU needs a smaller rate
@@ -357,7 +357,7 @@ if settings.profile == "cpu":  # measured on the CPU settings; the GPU settings'
 print("asserted: best rates inside the grid; ReLU ahead at 0.001 with the 2012 recipe"
       + ("; ReLU not ahead at the best rates" if settings.profile == "cpu" else ""))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
 for axis, recipe in zip(axes, recipes):
     for activation in activations:
@@ -369,7 +369,7 @@ axes[0].set_ylabel("score: mean training error\n(band: seeds)")
 axes[0].legend()
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # At one shared rate, 0.001, the 2012 recipe puts ReLU far ahead on every seed (asserted):
 # that is the miniature of the paper's figure. But the two networks do not share a best
 # rate. With the 2012 recipe ReLU's best rate is lower than tanh's (asserted), as its larger
@@ -384,7 +384,7 @@ plt.tight_layout()
 # small tanh slopes shrink the gradient (notebook 01 measured that), and in its cost: one
 # comparison.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Local response normalisation (LRN)
 # Section 3.3: each activation $a^i$ at channel $i$ is divided by a sum over the $n$ channels
 # around it at the same pixel,
@@ -396,10 +396,10 @@ plt.tight_layout()
 # zero channels on each side and adds $2r + 1$ shifted copies: each channel's sum over its
 # window.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(course_layers.LocalResponseNormalization)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # One pixel with nine channels, all 1 except one very large channel, against TensorFlow's
 # own LRN; then the paper's gain beside VGG's Table 3, where the same normalisation was
 # added to configuration A:
@@ -416,7 +416,7 @@ vgg_table3 = {"A": (29.6, 10.4), "A-LRN": (29.7, 10.5)}  # VGG paper, Table 3: t
 lrn_effect = [round(with_lrn - without, 1) for without, with_lrn in zip(vgg_table3["A"], vgg_table3["A-LRN"])]
 print(f"adding LRN to VGG's configuration A changes top-1 and top-5 error by {lrn_effect} points")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Our layer equals `tf.nn.local_response_normalization` (asserted). The strong channel
 # suppresses its four neighbours, which keep the share printed of what the distant channels
 # keep: a competition between nearby feature maps, modelled on lateral inhibition in real
@@ -432,7 +432,7 @@ print(f"adding LRN to VGG's configuration A changes top-1 and top-5 error by {lr
 # AlexNet pools 3x3 windows with stride 2, so neighbouring windows overlap, where the usual
 # pooling (2x2, stride 2) tiles the map. On AlexNet's 55, 27 and 13-pixel maps:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for size in (55, 27, 13):
     overlapping, tiled = counting.output_size(size, 3, 2, "valid"), counting.output_size(size, 2, 2, "valid")
     read_overlapping, read_tiled = (overlapping - 1) * 2 + 3, tiled * 2  # rows the windows reach
@@ -448,7 +448,7 @@ inner = windows[2:5, 2:5]  # the 9 pixels of an inner window: how many windows h
 print(f"each output sees 9 pixels instead of 4; {(inner > 1).sum()} of an inner window's 9 also belong to "
       f"other windows ({(inner == 2).sum()} edge pixels to one more, {(inner == 4).sum()} corners to three more)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Same output sizes (so the next layers cost the same), but each output sees 9 pixels
 # instead of 4, all but its centre shared with a neighbouring window in two dimensions (a
 # third of them, one column, with the next window along a row), and the odd-sized maps are read
@@ -462,7 +462,7 @@ print(f"each output sees 9 pixels instead of 4; {(inner > 1).sum()} of an inner 
 # is zeroed with probability 0.5, so no unit can rely on another being there. On a tensor of
 # a million ones:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 dropout = keras.layers.Dropout(0.5, seed=0)
 ones = np.ones((1000, 1000), dtype="float32")
 trained = keras.ops.convert_to_numpy(dropout(ones, training=True))
@@ -475,7 +475,7 @@ print(f"the paper's dropout: training mean {paper_training_mean:.2f}, test outpu
 assert round(zeroed, 2) == 0.5 and survivors.tolist() == [2.0] and np.all(inferred == 1)  # Keras, measured
 assert round(float(trained.mean()), 2) == 1.0
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Half the values are zeroed and the survivors doubled, so the mean stays 1.0 in training as
 # at inference, where the layer does nothing. This is *inverted* dropout, what Keras does.
 # The paper scaled at test time instead: it trained with plain zeroing (mean 0.50) and
@@ -492,7 +492,7 @@ assert round(float(trained.mean()), 2) == 1.0
 # parameter), and every layer's output kept for the backward pass with its gradient (2
 # values per activation):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 batch_2012, gtx_580_gigabytes = 128, 3.0  # the paper, Sections 5 and 3.2
 weight_gigabytes = 3 * 4 * total["params"] / 1e9  # weights, gradients, momentum; 4 bytes each
 stored = [row for row in table if row["type"] != "Flatten"]  # Flatten is a view of pool5
@@ -501,7 +501,7 @@ print(f"weights, gradients, momentum {weight_gigabytes:.2f} GB + activations and
       f"{activation_gigabytes:.2f} GB = {weight_gigabytes + activation_gigabytes:.2f} GB, "
       f"against the GTX 580's {gtx_580_gigabytes:.0f} GB")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # By this count the whole network fits in 3 GB, with room to spare. The count is an
 # estimate, not a bound either way: keeping every activation's gradient at once overcounts
 # (a framework frees each one once it is used), while the convolution routines' scratch
@@ -513,7 +513,7 @@ print(f"weights, gradients, momentum {weight_gigabytes:.2f} GB + activations and
 # per GPU. conv2, conv4 and conv5 see only the channels on their own GPU: today that is a
 # *grouped* convolution, `Conv2D(groups=2)`.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 grouped_table = counting.layer_table(models.alexnet(groups=2))
 grouped_total = counting.totals(grouped_table)
 shown = {row["name"]: row for row in grouped_table if row["name"] in ("conv2", "conv3", "conv5")}  # conv4: exercise 2
@@ -528,7 +528,7 @@ print(f"the two-GPU network: {grouped_total['params']:,} parameters, the paper's
       f"{paper['parameters'] / 1e6:.0f} million; one device: {total['params']:,}")
 assert grouped_total["params"] // 10**6 == paper["parameters"] // 10**6 != total["params"] // 10**6  # whole millions
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The grouped layers have half the weights and half the arithmetic; conv3 (and the dense
 # layers) still connect both halves. The whole network loses only a small share of its
 # parameters (printed above), since most sit in the dense layers, but about a third of its
@@ -564,21 +564,21 @@ assert grouped_total["params"] // 10**6 == paper["parameters"] // 10**6 != total
 #
 #    *Hint:* a dense layer has one weight per input and unit, plus one bias per unit.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 answer = None  # your answer: fc6's parameters for 259x259 inputs
 exercises.check_exercise("02.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. With `groups=2`, how many FLOPs per image does conv4 save?
 #
 #    *Hint:* a convolution does $2 \cdot H_{out} W_{out} C_{out} k^2 C_{in} / g$ FLOPs; read
 #    conv4's output size and channels from the layer table.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: FLOPs per image saved in conv4 by groups=2
 exercises.check_exercise("02.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # 3. (Open.) AlexNet initialised the biases of conv2, conv4, conv5 and the hidden dense
 #    layers to 1, "to accelerate the early stages of learning by providing the ReLUs with
 #    positive inputs" (Section 5). Does a bias of 1 in conv2 (`small_cnn(...,

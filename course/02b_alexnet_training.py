@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 02b · AlexNet, part 2: augmentation, training, data parallelism, timing, errata
 #
 # The second half of the AlexNet lesson (Krizhevsky, Sutskever and Hinton, NeurIPS 2012; part
@@ -51,7 +51,7 @@
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -70,12 +70,12 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; `logical_cpus=2` also
 # splits the CPU into two logical devices, so that the data-parallel section can run on a
 # machine without GPUs. It must run before anything else imports TensorFlow.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup(logical_cpus=2)
@@ -92,7 +92,7 @@ from support import alexnet as alexnet_module, counting, data, exercises, hardwa
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # The GPU settings are the lesson as written (the source posts' batch of 32, 20 timed steps
 # after 5 warm-up steps); on a CPU the timing uses a batch of 8 and a few steps, and the
 # data-parallel run a subset of Fashion-MNIST.
@@ -104,7 +104,7 @@ settings = hardware.choose_settings(
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("02b", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Data augmentation
 # Section 4.1 of the paper: training on random crops of 224 by 224 pixels of the 256 by 256
 # images and their horizontal mirror images (plus a colour perturbation along the pixels' principal
@@ -119,7 +119,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("02b", settings.gpu)
 # would run uncompiled. Here on Fashion-MNIST (Xiao et al., 2017), padded from 28 to 36
 # pixels and cropped back to 28:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 (fashion_x, fashion_y), (test_x, test_y) = data.load_fashion_mnist()
 augment = keras.Sequential([keras.layers.RandomCrop(28, 28, seed=0),
                             keras.layers.RandomFlip("horizontal", seed=0)])
@@ -135,7 +135,7 @@ plots.show_images(np.concatenate([originals / 255.0, augmented[..., 0]]), labels
                   class_names=data.FASHION_MNIST_CLASSES, ncols=8,
                   title="top: originals; bottom: random crops, some of them flipped")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Every epoch sees a shifted or mirrored version of each image, a new one each time. The
 # paper counts its crops and flips as a 2048-fold larger training set: the first factor
 # printed is the paper's "factor of 2048" (Section 4.1); the second the number of distinct
@@ -153,10 +153,10 @@ plots.show_images(np.concatenate([originals / 255.0, augmented[..., 0]]), labels
 # scale: a 5x5 conv1 at stride 1 (an 11x11 kernel at stride 4 would leave a 28x28 image 5x5
 # maps), far fewer channels and dense units. The builder:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(alexnet_module.fashion_alexnet)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Its normalisation is batch normalisation (Ioffe and Szegedy, 2015), not LRN, for two
 # reasons. VGG's Table 3 (notebook 02) found that LRN did not improve its configuration A.
 # And batch normalisation does something LRN does not: it scales every channel to mean 0 and
@@ -167,14 +167,14 @@ show.source(alexnet_module.fashion_alexnet)
 # builds the paper's version. This notebook does not race the two: the choice rests on VGG's
 # and Ioffe and Szegedy's measurements, not on ours. Each version, and its parameters:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 for normalization in ("batch", "lrn", None):
     variant = alexnet_module.fashion_alexnet(normalization=normalization)
     extra = [layer.name for layer in variant.layers if layer.name.startswith(("bn", "lrn"))]
     print(f"normalization={str(normalization):<6} {variant.count_params():>8,} parameters; "
           f"normalisation layers {extra}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # LRN has no weights; batch normalisation has four numbers per channel (a learned scale and
 # shift, and the moving mean and variance used at test time), while LRN's constants are
 # fixed. The settings: all 55,000 training images after a held-out validation split of 5,000
@@ -190,7 +190,7 @@ for normalization in ("batch", "lrn", None):
 # to `fashion.shift` pixels. Both run in the `tf.data` pipeline, as above, and the images
 # arrive scaled to [0, 1]:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fashion = hardware.choose_settings(cpu={"epochs": 3, "batch_size": 128, "learning_rate": 2e-3, "shift": 0},
                                    gpu={"epochs": 15, "batch_size": 128, "learning_rate": 2e-3, "shift": 2})
 (train_x, train_y), (validation_x, validation_y) = data.split_validation(fashion_x, fashion_y, 5000, seed=0)
@@ -204,12 +204,12 @@ fashion_test = data.tf_dataset(test_x, test_y, 1000)
 fashion_steps = math.ceil(len(train_x) / fashion.batch_size)  # updates per epoch
 print(f"{fashion_steps} batches of {fashion.batch_size} images per epoch")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Adam, with its learning rate decayed to zero along a cosine over all the updates
 # (`CosineDecay`), and the seed fixed. The log gives each epoch's training and validation
 # accuracy; the training time is measured around `fit`:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 keras.utils.set_random_seed(0)
 fashion_net = alexnet_module.fashion_alexnet()
@@ -222,7 +222,7 @@ fashion_history = fashion_net.fit(fashion_train, validation_data=fashion_validat
 fashion_seconds = time.perf_counter() - start
 print(f"{fashion.epochs} epochs in {fashion_seconds:.0f} s ({fashion.profile} settings)")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 fashion_test_loss, fashion_test_accuracy = fashion_net.evaluate(fashion_test, verbose=0)
 print(f"test accuracy {fashion_test_accuracy:.2%} on {len(test_x):,} images")
@@ -233,7 +233,7 @@ if fashion.profile == "cpu":  # the GPU settings' longer training may overfit: t
     assert final_gap < 0.03
 plots.plot_history(fashion_history, title="AlexNet-style network on Fashion-MNIST")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # This run gets about nine test images in ten right (the accuracy is printed). The
 # assertion asks for at least 88% (asserted), not for the accuracy reached: the run is one
 # seed, and a bar set at the measured value would fail on the next run that lands a few
@@ -255,7 +255,7 @@ plots.plot_history(fashion_history, title="AlexNet-style network on Fashion-MNIS
 # `tf.distribute.MirroredStrategy` does this. It runs here on two GPUs if there are, else on
 # the two logical CPU devices that `quiet.setup` made:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 gpus = tf.config.list_logical_devices("GPU")
 replica_devices = gpus if len(gpus) >= 2 else tf.config.list_logical_devices("CPU")
 strategy = tf.distribute.MirroredStrategy(devices=[device.name for device in replica_devices])
@@ -264,11 +264,11 @@ print(f"{strategy.num_replicas_in_sync} replicas ({'GPUs' if len(gpus) >= 2 else
       f"a global batch of {settings.mirrored_batch} gives {per_replica_batch} images to each")
 assert strategy.num_replicas_in_sync >= 2
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # A small AlexNet-like network for 28x28 images (overlapping pooling, ReLU, dropout). Its
 # variables are created inside `strategy.scope()`, so that each replica gets a mirrored copy:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 with strategy.scope():
     keras.utils.set_random_seed(0)
     mini_alexnet = keras.Sequential([
@@ -281,7 +281,7 @@ with strategy.scope():
                          metrics=["accuracy"])
 print(f"{mini_alexnet.count_params():,} parameters, mirrored on {strategy.num_replicas_in_sync} devices")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 mirrored_ds = data.tf_dataset(fashion_x[:settings.mirrored_images], fashion_y[:settings.mirrored_images],
                               settings.mirrored_batch, shuffle=True)
@@ -291,7 +291,7 @@ print(f"one epoch on {settings.mirrored_images:,} images: test loss {loss:.3f}, 
       f"test accuracy {accuracy:.1%} on 2,000 test images")
 assert math.isfinite(loss) and accuracy > 0.3  # chance is 10%
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # One epoch trains it well above the 10% of chance (asserted above 30%): the two replicas each
 # computed gradients on half of every batch, and the all-reduced sum updated both copies. It
 # is scored with `evaluate` on test images, not with the accuracy that `fit` reports: Keras
@@ -308,11 +308,11 @@ assert math.isfinite(loss) and accuracy > 0.3  # chance is 10%
 # pass and the training step, per image, and their FLOP rate against the rate of one large
 # matrix product on this device:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 alexnet = models.alexnet()  # notebook 02's builder, 227x227 inputs
 print(f"AlexNet: {alexnet.count_params():,} parameters")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 forward = timing.benchmark(alexnet, settings.batch_size, mode="forward", steps=settings.steps, warmup=settings.warmup)
 train = timing.benchmark(alexnet, settings.batch_size, mode="train", steps=settings.train_steps, warmup=settings.warmup)
@@ -326,7 +326,7 @@ for result in (forward, train):
 print(f"measured: a training step takes {train['median_s'] / forward['median_s']:.1f} forward passes (medians)")
 print(hardware.load_line())  # how busy the machine was: notebook 06 explains it
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # A training step has about three forward passes of arithmetic (the gradients with respect
 # to the activations and to the weights each cost about one forward pass); the measured
 # ratio printed need not be 3: the backward convolutions may reach fewer FLOP/s than the
@@ -347,7 +347,7 @@ print(hardware.load_line())  # how busy the machine was: notebook 06 explains it
 # (Google's file has `biases`). The forward-backward benchmark took `tf.gradients(objective,
 # parameters)`: with respect to the activation tensor `bias`, not the variable `biases`.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 images = tf.random.normal((4, 16, 16, 3), seed=0)
 kernel, biases = tf.Variable(tf.random.normal((3, 3, 3, 8), seed=1)), tf.Variable(tf.zeros(8))
 with tf.GradientTape(persistent=True) as tape:
@@ -360,21 +360,21 @@ print("fixed:       ", [tuple(gradient.shape) for gradient in fixed_gradients])
 assert posts_gradients[1].shape == (4, 16, 16, 8) and fixed_gradients[1].shape == (8,)
 np.testing.assert_allclose(tf.reduce_sum(posts_gradients[1], axis=(0, 1, 2)), fixed_gradients[1], rtol=1e-4)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The source posts' list asks for a gradient shaped like the activations (N×H×W×C); the
 # gradient of the variable `biases` (C values, the activation gradient summed over N, H and
 # W, asserted) is never computed, so no optimizer could have trained the biases, and the
 # timed step skipped that reduction. And `session.run` fetched those tensors to the host on
 # every step. How much, in AlexNet's five convolutions at the source posts' batch of 32:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 conv_rows = [row for row in counting.layer_table(alexnet) if row["type"] == "Conv2D"]  # the five convolutions
 activation_megabytes = 32 * sum(row["activation_bytes"] for row in conv_rows) / 1e6
 bias_kilobytes = 4 * sum(row["output_shape"][-1] for row in conv_rows) / 1e3
 print(f"AlexNet, batch 32, per step: {activation_megabytes:.0f} MB of activation gradients fetched instead "
       f"of {bias_kilobytes:.1f} kB of bias gradients")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Megabytes instead of kilobytes (the network the posts timed, notebook 06, is a little
 # smaller). The forward-backward figures included that copy, whose share of the time the
 # post never measured.
@@ -383,7 +383,7 @@ print(f"AlexNet, batch 32, per step: {activation_megabytes:.0f} MB of activation
 # ReLU of the hidden layers. $\mathrm{relu}(z) \ge z$: a clipped logit can only be raised,
 # never lowered, so every class with a negative logit sits at 0, and gets no gradient:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 logits = tf.constant([[3.0, 1.0, -2.0, -4.0]])
 true_class = tf.constant([2])  # the right answer currently has a negative logit
 for name, head in (("softmax(z)      ", tf.identity), ("softmax(relu(z))", tf.nn.relu)):
@@ -395,7 +395,7 @@ for name, head in (("softmax(z)      ", tf.identity), ("softmax(relu(z))", tf.nn
     print(f"{name}: probabilities {np.round(probabilities.numpy()[0], 3)}, dloss/dz {np.round(gradient, 3)}")
 assert np.all(gradient[2:] == 0) and probabilities[0, 2] == probabilities[0, 3]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # With the ReLU the two negative classes get the same probability and a zero gradient: the
 # true class cannot be pushed up, and the wrong ones can only be lowered relative to it by
 # pushing the positive logits down. Classes whose logits start negative are dead. The fix:
@@ -406,7 +406,7 @@ assert np.all(gradient[2:] == 0) and probabilities[0, 2] == probabilities[0, 3]
 # probabilities (a thousand values near 0.001 that sum to 1) make a poor input: compare the
 # gradient reaching the network's features with and without the middle softmax.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 keras.utils.set_random_seed(0)
 features, targets = keras.random.normal((32, 4096), seed=0), np.arange(32) % 10
 fc8, extra = keras.layers.Dense(1000), keras.layers.Dense(10)
@@ -423,7 +423,7 @@ spread = float(tf.reduce_max(tf.abs(outputs[True] - 0.1)))
 print(f"with the middle softmax: outputs within {spread:.0e} of 1/10; gradient {ratio:.0e} times as large")
 assert spread < 1e-3 and ratio < 1e-2
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # With two softmaxes in a row the ten outputs are uniform to within a thousandth, and the
 # gradient reaching the network is more than a hundred times smaller (both asserted): the
 # network barely trains. The fix: replace fc8 by a 10-way dense layer with one softmax.
@@ -456,11 +456,11 @@ assert spread < 1e-3 and ratio < 1e-2
 #
 #    *Hint:* a crop of side $c$ from a side $n$ can start at $n - c + 1$ offsets per axis.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: distinct crops and flips of one padded image
 exercises.check_exercise("02b.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # 2. (Open.) Put `augment` inside a model before `mini_alexnet`'s layers instead of in the
 #    pipeline, and time an epoch both ways on this machine's backend. Which is faster here,
 #    and is the compiled step still compiled?

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 03 · VGG: depth from small filters
 #
 # Simonyan and Zisserman's networks (ICLR 2015; ILSVRC 2014: first in localisation, second in
@@ -44,11 +44,11 @@
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
 # fetches the course's code.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on Colab (notebook 01 explains it).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -67,11 +67,11 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # `quiet.setup()` imports TensorFlow with its start-up chatter silenced; it must run before
 # anything else imports TensorFlow.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -88,15 +88,15 @@ from support import layers as course_layers, receptive_field as rf, vgg as vgg_m
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # On a GPU the lesson runs as written; on a CPU the effective-receptive-field average uses
 # fewer random networks.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(cpu={"erf_networks": 3}, gpu={"erf_networks": 16})
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("03", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## VGG in 2014
 # The paper's figures used in this notebook, as data (Simonyan and Zisserman, *Very Deep
 # Convolutional Networks for Large-Scale Image Recognition*, ICLR 2015). Table 3's errors are
@@ -108,7 +108,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("03", settings.gpu))
 # averages their scores; *dense evaluation* runs the network, its dense layers turned into
 # convolutions, over the whole image at once (notebook 03b).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 paper = {
     "weight_layers": {"A": 11, "B": 13, "C": 16, "D": 16, "E": 19},          # Table 1
     "params_millions": {"A": 133, "B": 133, "C": 134, "D": 138, "E": 144},   # Table 2
@@ -124,13 +124,13 @@ winner = paper["ilsvrc2014_top5"]["GoogLeNet (winner)"]
 for entry in ("VGG (submission, 7 nets)", "VGG (after, 2 nets)"):
     print(f"{entry}: {paper['ilsvrc2014_top5'][entry] - winner:.1f} points behind GoogLeNet")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Second in classification to GoogLeNet (notebook 04) with its submitted ensemble, and
 # almost level with two networks after the deadline (the gaps are printed); first in
 # localisation. GoogLeNet used 22 layers (Szegedy et al. 2015) and clever modules; VGG used one idea, repeated:
 # 3x3 convolutions, stacked deep.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Configurations A to E from one table
 # VGG is a sequence of *stages*: some 3x3 convolutions (stride 1, SAME padding, ReLU) at
 # one resolution, then a 2x2 max pooling with stride 2 that halves it. The channels start at
@@ -141,32 +141,35 @@ for entry in ("VGG (submission, 7 nets)", "VGG (after, 2 nets)"):
 # a 3x3 convolution with that many channels, `(channels, 1)` a 1x1 convolution, `"M"` a
 # pooling.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for name, config in vgg_module.VGG_CONFIGS.items():
     print(name, config)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # One builder reads any such table. `config_stages` splits it at the poolings into
 # `(channels, kernel sizes)` per stage; configuration C, for example:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for index, (channels, kernels) in enumerate(vgg_module.config_stages("C"), start=1):
     print(f"stage {index}: channels {channels}, kernels {kernels}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # `vgg` builds the stages with `vgg_block`, which names the layers as `keras.applications`
 # does (`block{i}_conv{j}`, `block{i}_pool`), then the dense head:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 show.source(vgg_module.vgg)
+
+# %% slideshow={"slide_type": "subslide"}
+# NBVAL_IGNORE_OUTPUT
 show.source(course_layers.vgg_block)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Build all five, count their parameters with Keras, and count their layers with weights
 # (convolutions and dense layers, the "depth" of the paper's Table 1):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 counts, depths = {}, {}
 for config in "ABCDE":
     model = models.vgg(config)
@@ -179,11 +182,11 @@ for config in "ABCDE":
 assert depths == paper["weight_layers"]
 assert {config: round(count / 1e6) for config, count in counts.items()} == paper["params_millions"]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Every count rounds to the paper's Table 2, and every depth is Table 1's (both asserted).
 # How much do the parameters grow from 11 to 19 layers?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 growth = counts["E"] / counts["A"] - 1
 print(f"E has {growth:.1%} more parameters than A with {depths['E'] - depths['A']} more layers")
 figure, axis = plt.subplots(figsize=(6, 2.8))
@@ -196,18 +199,18 @@ axis.legend(loc="lower right", fontsize=8)
 plt.tight_layout()
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Only by 8.1%, for eight more layers: on an axis from zero the five bars are almost the same
 # height. Why so little is in the layer-by-layer count below: almost all
 # parameters sit in the dense layers.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### D and E are VGG16 and VGG19
 # `keras.applications.VGG16` and `VGG19` (built with `weights=None`: no download) are
 # independent implementations of D and E. Layer by layer, the layers with weights must have
 # the same names, weight shapes and counts:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def weight_shapes(model):
     """name -> list of weight shapes, for the layers that have weights, in order."""
     return {layer.name: [tuple(weight.shape) for weight in layer.weights] for layer in model.layers if layer.weights}
@@ -218,7 +221,7 @@ def layers_without_weights(model):
     return collections.Counter(type(layer).__name__ for layer in model.layers if not layer.weights)
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 keras_vgg16 = keras.applications.VGG16(weights=None)
 ours, theirs = weight_shapes(vgg16), weight_shapes(keras_vgg16)
 for name, shapes in ours.items():
@@ -230,7 +233,7 @@ print("only ours:", layers_without_weights(vgg16) - layers_without_weights(keras
 print("only keras:", layers_without_weights(keras_vgg16) - layers_without_weights(vgg16))
 del keras_vgg16
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 vgg19, keras_vgg19 = models.vgg("E"), keras.applications.VGG19(weights=None)
 assert weight_shapes(vgg19) == weight_shapes(keras_vgg19)
 assert vgg19.count_params() == keras_vgg19.count_params()
@@ -239,7 +242,7 @@ print(f"E and keras VGG19: {len(weight_shapes(vgg19))} layers with weights, iden
 del vgg19, keras_vgg19
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The same layers with weights, the same names and shapes, the same numbers of parameters
 # (printed), asserted. A 3x3 convolution costs at most 2,359,808 parameters, the count of
 # `block4_conv2` to `block5_conv3`, at 512 channels in and out, however large its map; `fc1` alone costs
@@ -248,7 +251,7 @@ del vgg19, keras_vgg19
 # `keras.applications` leaves out because it ships a network for inference. Dropout has no
 # weights, so ImageNet weights load into either.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why 3x3, three ways
 # The paper's Section 2.3: a stack of two 3x3 convolutions "has an effective receptive field
 # of 5x5", three have 7x7. The *receptive field* of a unit is the set of input pixels that
@@ -267,7 +270,7 @@ del vgg19, keras_vgg19
 # weights alone would not do: max pooling still sends the gradient to one input of each
 # window. With the swap, every path from a pixel to the unit carries gradient (notebook 01).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def conv_stack(kernels, channels=4, size=33, use_bias=True):
     """SAME convolutions with ReLU, one per kernel size, `channels` wide, on a size x size input."""
     inputs = keras.Input((size, size, channels))
@@ -278,7 +281,7 @@ def conv_stack(kernels, channels=4, size=33, use_bias=True):
     return keras.Model(inputs, x)
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 stacks = {"two 3x3": [3, 3], "one 5x5": [5], "three 3x3": [3, 3, 3], "one 7x7": [7]}
 for name, kernels in stacks.items():
     model = conv_stack(kernels)
@@ -289,7 +292,7 @@ for name, kernels in stacks.items():
     assert formula == bottom - top + 1 == right - left + 1 == 1 + sum(k - 1 for k in kernels)
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The recurrence and the gradient agree (asserted): two 3x3 see what one 5x5 sees, three see
 # what one 7x7 sees.
 #
@@ -298,7 +301,7 @@ for name, kernels in stacks.items():
 # lead from each pixel to it: one 7x7 kernel weighs its 49 pixels equally, three 3x3 kernels
 # weigh the centre most.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def path_weights(kernels, size=9):
     """|d centre unit / d input| of a linear stack of averaging kernels (1 channel)."""
     model = conv_stack(kernels, channels=1, size=size, use_bias=False)
@@ -311,7 +314,7 @@ def path_weights(kernels, size=9):
     return tape.gradient(centre, image).numpy()[0, :, :, 0]
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 maps = {name: path_weights(stacks[name]) for name in ("one 7x7", "three 3x3")}
 box = np.ones(3) / 3
 profile = np.convolve(np.convolve(box, box), box)  # three boxes in a row, along one axis
@@ -321,7 +324,7 @@ print("three 3x3, middle row of the field, relative to its end:", np.round(middl
 print(f"centre pixel against corner pixel: {maps['three 3x3'][4, 4] / maps['three 3x3'][1, 1]:.0f} to 1 "
       f"(one 7x7: {maps['one 7x7'][4, 4] / maps['one 7x7'][1, 1]:.0f} to 1)")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure, axes = plt.subplots(1, 2, figsize=(7.5, 3.4))
 for axis, (name, weights) in zip(axes, maps.items()):
     shown = axis.imshow(weights / weights.max(), cmap="viridis", vmin=0, vmax=1)
@@ -329,7 +332,7 @@ for axis, (name, weights) in zip(axes, maps.items()):
 figure.suptitle("How much each input pixel of a 9x9 image moves the centre unit")
 _ = figure.colorbar(shown, ax=axes, label="gradient / its maximum")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Both fields are 7x7, but three 3x3 layers count the centre pixel many times as much as a
 # corner pixel, 49 times as much (one 7x7 layer counts them equally): the number of
 # paths through the stack is the product of two per-axis profiles, the middle row printed above,
@@ -341,7 +344,7 @@ _ = figure.colorbar(shown, ax=axes, label="gradient / its maximum")
 # 2.3), and the stack has three ReLUs instead of one. Counted by Keras at VGG's widest,
 # $C = 512$, without biases:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 stack_weights = conv_stack([3, 3, 3], channels=512, size=14, use_bias=False).count_params()
 single_weights = conv_stack([7], channels=512, size=14, use_bias=False).count_params()
 extra = single_weights / stack_weights - 1
@@ -349,7 +352,7 @@ print(f"three 3x3: {stack_weights:,} weights; one 7x7: {single_weights:,}; {extr
 assert round(extra, 2) == 0.81  # the paper's "81% more"
 assert stack_weights == 27 * 512**2 and single_weights == 49 * 512**2
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The paper also measured it: configuration B with each pair of 3x3 layers replaced by one
 # 5x5 layer (same fields, fewer non-linearities, more weights) had a top-1 error "7% higher
 # than that of B (on a center crop)" (Section 4.1, `paper["shallow_5x5_top1_penalty"]`).
@@ -362,7 +365,7 @@ assert stack_weights == 27 * 512**2 and single_weights == 49 * 512**2
 # channel over its whole map to one number, and one dense layer for the classes (notebook 04
 # returns to it):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 pool_fields = {}
 for config in "BCD":
     features = models.vgg(config, head="gap", num_classes=10)
@@ -371,13 +374,13 @@ for config in "BCD":
     print(f"{config}: receptive field after each pooling {pool_fields[config]}")
 assert pool_fields["C"] == pool_fields["B"] and pool_fields["D"][-1] > pool_fields["C"][-1]
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for better, worse in (("C", "B"), ("D", "C")):
     gain = [round(w - b, 1) for w, b in zip(paper["table3"][worse], paper["table3"][better])]
     added = counts[better] - counts[worse]
     print(f"{worse} -> {better}: {added:>9,} more parameters, top-1 and top-5 error lower by {gain} points")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The 1x1 layers of C add 591,104 parameters, no field, and three ReLUs, and they lowered
 # B's error; making them 3x3 (D) costs several times as many parameters again and lowered the
 # error further (the gains, from Table 3 at the single scale 256, are printed). The
@@ -386,13 +389,13 @@ for better, worse in (("C", "B"), ("D", "C")):
 # fields (D is better than C)" (Section 4.1). Network in Network (Lin et al., 2014) used 1x1
 # convolutions before VGG; GoogLeNet (notebook 04) uses them to reduce channels.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Receptive fields of VGG16
 # The field, jump and position of every layer of VGG16. `start` is the centre, in input
 # pixels, of the field of the map's first unit; the *effective padding* $P$, how far that
 # field reaches out of the image on the left, is $(r - 1)/2 - \text{start}$.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 vgg16_features = models.vgg("D", head="gap", num_classes=10, name="vgg16_features")
 field_rows = rf.receptive_field_table(vgg16_features)
 for row in field_rows:
@@ -400,14 +403,14 @@ for row in field_rows:
     print(f"{row['name']:<13} field {row['size']:>4}  jump {row['jump']:>3}  start {row['start']:>5}"
           f"  effective padding {row['padding']:>5}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Araujo, Norris and Sim computed the receptive fields of popular networks with their own
 # library (*Computing Receptive Fields of Convolutional Neural Networks*, Distill, 2019,
 # table in the section "Discussion: receptive fields of modern networks"). For TF-Slim's
 # `vgg_16` at its last layer before the classifier (pool5) they give $r = 212$, effective
 # stride $S = 32$ and effective padding $P = 90$:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 araujo_vgg16 = {"size": 212, "jump": 32, "padding": 90}  # Araujo et al. (2019), table: vgg_16
 pool5 = next(row for row in field_rows if row["name"] == "block5_pool")
 ours_pool5 = {key: pool5[key] for key in araujo_vgg16}
@@ -418,7 +421,7 @@ conv5_3 = next(row for row in field_rows if row["name"] == "block5_conv3")
 print(f"block5_conv3: recurrence {conv5_3['size']}, gradient {bottom - top + 1}")
 assert bottom - top + 1 == conv5_3["size"]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # All three agree with the independent computation (asserted), and the gradient confirms
 # block5_conv3's field (printed), so there is no difference to account for. Araujo et al.'s
 # effective stride is our jump; their effective padding (90 pixels: one pixel of SAME padding
@@ -426,7 +429,7 @@ assert bottom - top + 1 == conv5_3["size"]
 # first unit's field hangs off the image. The field grows by 2 pixels per convolution in
 # stage 1 and by 32 per convolution in stage 5:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 names = [row["name"] for row in field_rows]
 figure, axis = plt.subplots(figsize=(9, 3.2))
 axis.plot(range(len(names)), [row["size"] for row in field_rows], "o-", label="receptive field (pixels)")
@@ -437,12 +440,12 @@ axis.legend()
 plt.tight_layout()
 print(f"pool5's field: {field_rows[-1]['size']} pixels; the image's side: 224 pixels")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Even pool5's units see 212 pixels, less than the 224-pixel image, and only the central
 # ones see that much of it (the rest of their field is padding). fc6, which reads all of
 # pool5, is the first layer that sees the whole image.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Effective against theoretical receptive field
 # Luo, Li, Urtasun and Zemel (*Understanding the Effective Receptive Field in Deep
 # Convolutional Neural Networks*, NeurIPS 2016) measured how much each pixel of the field
@@ -454,7 +457,7 @@ print(f"pool5's field: {field_rows[-1]['size']} pixels; the image's side: 224 pi
 # for stages 3, 4 and 5; the measure, the fewest pixels holding 90% of the gradient energy,
 # is ours, not Luo et al.'s:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 erf_layers = ("block3_conv3", "block4_conv3", "block5_conv3")
 energy = {name: np.zeros((224, 224)) for name in erf_layers}
 for seed in range(settings.erf_networks):
@@ -471,7 +474,7 @@ for seed in range(settings.erf_networks):
     del tape
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def smallest_area_holding(energy_map, share=0.9):
     """Fewest pixels that hold `share` of the total energy (the largest ones first)."""
     ranked = np.sort(energy_map.ravel())[::-1]
@@ -486,7 +489,7 @@ for name in erf_layers:
           f"energy in {erf_share[name]:.0%} of its area")
 assert all(share < 0.5 for share in erf_share.values())
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 name = "block5_conv3"
 field = rf.receptive_fields(vgg16_features)[name][0]
 first, last = rf.theoretical_region(field, field.length // 2)  # the centre unit's pixels
@@ -503,7 +506,7 @@ right.set(xlabel="input row", ylabel="energy / its maximum", title="energy summe
 right.legend(fontsize=8)
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The theoretical field of block5_conv3 is the cyan square; the energy that reaches it
 # piles up in the middle, and 90% of it comes from well under half of the area (asserted
 # for all three layers; the percentages are printed above). This agrees with Luo et al.'s
@@ -515,7 +518,7 @@ plt.tight_layout()
 # They also report that training enlarges the effective field; training VGG16 is out of
 # reach of this notebook's CPU budget, so that half of their finding is not measured here.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 # * VGG is one table and one builder: stages of 3x3 convolutions and 2x2 poolings; A to E
 #   have 11 to 19 weight layers and 133 to 144 million parameters (Tables 1 and 2), and D and
@@ -527,7 +530,7 @@ plt.tight_layout()
 #   Araujo et al. computed; at initialisation 90% of a unit's gradient energy comes from
 #   well under half of its field, as Luo et al. found for random networks.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
 # run the cell. It says whether you are right, not what the answer is; the hint is there if
@@ -540,22 +543,22 @@ plt.tight_layout()
 #    *Hint:* a 1x1 kernel has $1 \cdot 1 \cdot C_{in}$ weights per output channel, plus one
 #    bias.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: parameters of C's block4_conv3
 exercises.check_exercise("03.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. What is the receptive field of VGG19's (configuration E's) `block5_pool`? Use the
 #    recurrence by hand, then check.
 #
 #    *Hint:* E has 2, 2, 4, 4, 4 convolutions per stage; each adds 2 times the jump; each
 #    pooling adds 1 times the jump, then doubles it.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the side of E's block5_pool field, in pixels
 exercises.check_exercise("03.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
 # * K. Simonyan and A. Zisserman. Very Deep Convolutional Networks for Large-Scale Image
 #   Recognition. ICLR 2015. arXiv:1409.1556.

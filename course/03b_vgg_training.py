@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 03b · VGG, part 2: cost, training recipe, initialisation, scale jittering, dense evaluation
 #
 # The second half of the VGG lesson (Simonyan and Zisserman, ICLR 2015; part 1 is [notebook
@@ -44,14 +44,14 @@
 # fetches the course's code; it runs without notebook 03. Without internet, point
 # `CNN_COURSE_DATA` at a folder holding `fashion-mnist/`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it). `quiet.setup()` then imports TensorFlow with its start-up
 # chatter silenced; it must run before anything else imports TensorFlow. On a GPU the lesson
 # runs as written; on a CPU the initialisation experiment uses fewer images, epochs and seeds.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -70,7 +70,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -87,19 +87,19 @@ from support import counting, data, exercises, hardware, models, plots, results,
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(cpu={"init_images": 1024, "init_epochs": 4, "init_seeds": 2},
                                     gpu={"init_images": 8192, "init_epochs": 10, "init_seeds": 3})
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("03b", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where the cost is
 # Per layer: parameters, *FLOPs* (floating-point operations; a multiply-add counts as 2) and
 # activation memory (values in the layer's output, 4 bytes each in float32), for one
 # 224x224 image, from `support.counting` (formulas in notebook 01). VGG16 is configuration D,
 # built from its table as in notebook 03:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 vgg16 = models.vgg("D")  # configuration D, as in notebook 03
 table = counting.layer_table(vgg16)
 print(counting.format_table(table))
@@ -107,7 +107,7 @@ by_name = {row["name"]: row for row in table}
 total = counting.totals(table)
 assert total["params"] == vgg16.count_params()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 conv_rows = [row for row in table if row["type"] == "Conv2D"]
 fc6_share = by_name["fc1"]["params"] / total["params"]
 conv_flop_share = sum(row["flops"] for row in conv_rows) / total["flops"]
@@ -121,7 +121,7 @@ assert fc6_share > 0.7 and conv_flop_share > 0.99
 shown = [row for row in table if row["type"] not in ("Flatten", "Dropout")]  # views: no new tensor (below)
 plots.layer_bars(shown, columns=("params", "flops", "activations"), log=True, title="VGG16 per layer, one 224x224 image")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The split is AlexNet's (notebook 02), sharper: fc6 alone holds most of the weights and the
 # convolutions a small share, but they do more than 99% of the arithmetic (the shares are
 # printed; asserted: fc6 over 70%, the convolutions over 99%).
@@ -137,7 +137,7 @@ plots.layer_bars(shown, columns=("params", "flops", "activations"), log=True, ti
 # image (only forward! ~*2 for bwd)" and "TOTAL params: 138M parameters". Their rows, as
 # printed (memory in values, weights without biases):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 cs231n_rows = [  # (layer, memory as printed, weights as printed)
     ("INPUT", 150e3, 0), ("CONV3-64", 3.2e6, 1_728), ("CONV3-64", 3.2e6, 36_864), ("POOL2", 800e3, 0),
     ("CONV3-128", 1.6e6, 73_728), ("CONV3-128", 1.6e6, 147_456), ("POOL2", 400e3, 0),
@@ -148,7 +148,7 @@ cs231n_rows = [  # (layer, memory as printed, weights as printed)
     ("FC", 4096, 102_760_448), ("FC", 4096, 16_777_216), ("FC", 1000, 4_096_000)]
 cs231n_totals = {"memory": 24e6, "megabytes": 93, "params": 138e6}
 
-# %%
+# %% slideshow={"slide_type": "-"}
 ours_rows = [row for row in table if row["type"] not in ("Flatten", "Dropout")]  # views, no new memory
 biases = [row["output_shape"][-1] if row["params"] else 0 for row in ours_rows]
 assert [weights for _, _, weights in cs231n_rows] == [row["params"] - b for row, b in zip(ours_rows, biases)]
@@ -160,7 +160,7 @@ print(f"activations: CS231n's rows add up to {rows_sum / 1e6:.2f}M values, ours 
       f"= {4 * exact / 1e6:.0f} MB; their stated total is {cs231n_totals['memory'] / 1e6:.0f}M")
 assert abs(rows_sum / exact - 1) < 0.01 and cs231n_totals["memory"] / exact > 1.5  # their rows, total; ours
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The weights agree row by row (asserted): CS231n counts weights without biases (their
 # number is printed), and the total rounds to their 138 million (asserted).
 # The activations do not: their own rows add up to within 1% of our exact count (asserted;
@@ -176,7 +176,7 @@ assert abs(rows_sum / exact - 1) < 0.01 and cs231n_totals["memory"] / exact > 1.
 # the backward pass makes a gradient of each (CS231n's "~*2 for bwd"). The weights are
 # shared by the batch, but training also holds their gradients and SGD's momentum:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 peak_pair = max(a["activations"] + b["activations"] for a, b in zip(ours_rows, ours_rows[1:]))
 weights_mb = 4 * total["params"] / 1e6
 print(f"weights: {weights_mb:.0f} MB; with their gradients and momentum for training: {3 * weights_mb:,.0f} MB")
@@ -185,7 +185,7 @@ print(f"per image, training (activations and their gradients): about {2 * 4 * ex
 for batch in (32, 256):
     print(f"batch {batch:>3}: training needs about {(3 * weights_mb + batch * 2 * 4 * exact / 1e6) / 1e3:.1f} GB")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # These are estimates from the counts, not measurements (frameworks fuse, reuse and copy
 # buffers). By this estimate the paper's batch of 256 needs tens of gigabytes for training.
 # The authors split each batch across four NVIDIA Titan Black GPUs and trained each network
@@ -195,7 +195,7 @@ for batch in (32, 256):
 # at once, where a framework frees each gradient once it is used and overwrites buffers. The
 # paper does not say how its batch fitted in memory.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The paper's training recipe in Keras terms
 # Section 3.1: mini-batch gradient descent on the multinomial logistic regression
 # (cross-entropy) loss, batch 256, momentum 0.9, weight decay "(the L2 penalty multiplier
@@ -203,7 +203,7 @@ for batch in (32, 256):
 # divided by 10 when the validation accuracy stopped improving (three times), 370K
 # iterations (74 epochs). In Keras:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 recipe = {"batch_size": 256, "momentum": 0.9, "weight_decay": 5e-4, "dropout_rate": 0.5,
           "learning_rate": 1e-2, "iterations": 370_000, "epochs": 74}  # Section 3.1
 optimizer = keras.optimizers.SGD(learning_rate=recipe["learning_rate"], momentum=recipe["momentum"])
@@ -213,27 +213,27 @@ imagenet_train_images = 1_281_167  # ILSVRC-2012's training set (Russakovsky et 
 epochs = recipe["iterations"] * recipe["batch_size"] / imagenet_train_images
 print(f"370K iterations of 256 images = {epochs:.1f} epochs of ImageNet; the paper says {recipe['epochs']}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # **Weight decay.** Caffe, which the authors used, adds $\lambda w$ to each weight's gradient
 # ($\lambda = 5 \cdot 10^{-4}$): the gradient of the penalty $\frac{\lambda}{2}\lVert w
 # \rVert^2$. Keras's `L2(l2)` adds $l_2 \lVert w \rVert^2$ to the loss, whose gradient is
 # $2 l_2 w$; so the same decay is `L2(2.5e-4)`. Checked with a gradient:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 kernel = tf.Variable(tf.random.normal((3, 3, 64, 64), seed=0))
 with tf.GradientTape() as tape:
     penalty = weight_decay(kernel)
 np.testing.assert_allclose(tape.gradient(penalty, kernel), recipe["weight_decay"] * kernel.numpy(), rtol=1e-6)
 print("gradient of L2(2.5e-4) = 5e-4 * w: checked")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # (`SGD(weight_decay=...)` is different: Keras applies it to the weights directly, outside
 # the momentum, which is not what Caffe did.) A model would get `kernel_regularizer=weight_decay`
 # on every convolution and dense layer, `model.compile(optimizer, loss=
 # "sparse_categorical_crossentropy")` and `fit(..., batch_size=256, callbacks=[plateau])`.
 # The plateau rule, fed a made-up series of validation accuracies:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 toy = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
 toy.compile(optimizer=optimizer, loss="mse")
 plateau.set_model(toy)
@@ -243,12 +243,12 @@ for epoch, accuracy in enumerate([0.40, 0.55, 0.60, 0.60, 0.66, 0.68, 0.68, 0.69
     rate = float(keras.ops.convert_to_numpy(toy.optimizer.learning_rate))
     print(f"epoch {epoch}: val_accuracy {accuracy:.2f} -> learning rate {rate:.0e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Each epoch without a new best divides the rate by 10: three times here, as in the paper
 # (patience 1 here; the paper does not say how long it waited). The training itself is out
 # of reach of a CPU: notebook 05 trains the same builder on MNIST.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The initialisation question, measured
 # Section 3.1: "the initialisation of the network weights is important, since bad
 # initialisation can stall learning due to the instability of gradient in deep nets". The
@@ -267,7 +267,7 @@ for epoch, accuracy in enumerate([0.40, 0.55, 0.60, 0.60, 0.66, 0.68, 0.68, 0.69
 # layer would make the layers of one shape identical (an earlier version of this notebook did,
 # and `tests/test_models.py` now checks it).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 PLAIN_CONFIG = [16, 16, 16, "M", 32, 32, 32, "M", 64, 64, 64, "M"]  # nine 3x3 convolutions
 initialisers = {"N(0, 0.01²)": lambda seed: keras.initializers.RandomNormal(stddev=0.01, seed=seed),
                 "N(0, 0.1²)": lambda seed: keras.initializers.RandomNormal(stddev=0.1, seed=seed),
@@ -285,7 +285,7 @@ def plain_stack(initialiser, seed):
     return model
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # *Glorot* (uniform, Keras's default) draws weights with variance $2 / (n_{in} + n_{out})$,
 # which keeps the signal's variance through a linear layer when $n_{in} = n_{out}$; *He* (He
 # et al., 2015) uses $2 / n_{in}$, twice Glorot's when $n_{in} = n_{out}$, because a ReLU
@@ -293,7 +293,7 @@ def plain_stack(initialiser, seed):
 # $k^2 C_{in}$ for a convolution. First, the gradient of the loss on one batch of 256 images
 # with respect to each layer's kernel, at initialisation:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 (fashion_x, fashion_y), _ = data.load_fashion_mnist()
 images = data.to_float_images(fashion_x[:settings.init_images])
 images = (images - images.mean()) / images.std()
@@ -307,11 +307,11 @@ for name, initialiser in initialisers.items():
     gradient_norms[name] = [float(tf.norm(g)) for g in tape.gradient(loss, kernels)]
     print(f"{name:<12} " + " ".join(f"{norm:8.1e}" for norm in gradient_norms[name]))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Now train each for `settings.init_epochs` epochs, from `settings.init_seeds` random seeds,
 # and record the training loss of each epoch:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 losses = {name: [] for name in initialisers}
 for name, initialiser in initialisers.items():
@@ -324,7 +324,7 @@ chance = np.log(10)  # the loss of a uniform guess over 10 classes
 assert all(run[-1] > chance - 0.01 for run in losses["N(0, 0.01²)"])
 assert all(run[-1] < chance - 0.5 for run in losses["He"])
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
 right.axhline(chance, color="lightgray", linewidth=3, zorder=0, label="chance, ln 10")  # first, underneath
 styles = dict(zip(initialisers, [("o", "-"), ("s", "--"), ("^", "-."), ("D", ":")]))  # marker, line
@@ -341,7 +341,7 @@ right.set(xlabel="epoch", ylabel="training loss", title=f"Training, {settings.in
 right.legend(fontsize=8)
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # With a standard deviation of 0.01, each ReLU layer multiplies the scale of the signal by
 # about $0.01 \sqrt{n_{in}/2}$, between $0.01 \sqrt{144/2} \approx 0.085$ and
 # $0.01 \sqrt{576/2} \approx 0.17$ for the $n_{in} = 3 \cdot 3 \cdot 16$ to $3 \cdot 3 \cdot 64$ inputs per unit
@@ -360,7 +360,7 @@ plt.tight_layout()
 # Batch normalisation (notebook 05) makes training far less sensitive to this choice, though
 # the initialisation still matters.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Scale jittering and multi-scale training
 # Section 3.1: each training image is rescaled so that its smaller side is $S$, then a
 # 224x224 crop is taken at random (and flipped horizontally at random). With fixed $S = 256$
@@ -368,7 +368,7 @@ plt.tight_layout()
 # for every image, so the network sees objects at many sizes. On a real photograph
 # (matplotlib ships it):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 photo = plt.imread(matplotlib.cbook.get_sample_data("grace_hopper.jpg"))
 print("photograph:", photo.shape)
 rng = np.random.default_rng(0)
@@ -384,7 +384,7 @@ def jitter(image, smallest_side, rng):
     return (crop[:, ::-1] if rng.random() < 0.5 else crop) / 255.0
 
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 sides = [256, 256] + [int(side) for side in rng.integers(256, 513, size=4)]
 crops = [jitter(photo, side, rng) for side in sides]
 figure, axes = plt.subplots(1, 6, figsize=(13, 2.6))
@@ -396,7 +396,7 @@ figure.suptitle("224x224 training crops: two at fixed S = 256, then S drawn from
 plt.tight_layout()
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # At $S = 256$ a crop shows most of the photograph; near $S = 512$ a small part of it (the
 # share is in each title). Table 3, at the same test scale $Q = 384$: training with $S$
 # drawn from [256, 512] instead of a fixed $S = 384$ lowered D's top-1 error from 26.8% to
@@ -406,7 +406,7 @@ plt.tight_layout()
 # notebook 02b. The jittered networks were initialised from a network trained at fixed
 # $S = 384$ (Section 3.1).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Dense evaluation
 # At test time the paper used *multi-crop evaluation* (many crops of each test image
 # classified, their scores averaged) and *dense evaluation*, each alone and the two
@@ -418,7 +418,7 @@ plt.tight_layout()
 # 25,088x4096 weight matrix is a 7x7 convolution's kernel from 512 channels to 4096, reshaped. The conversion, reusing the
 # convolution layers (so their weights are shared) and copying the dense weights:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def dense_to_conv(model):
     """The VGG `model` as a fully convolutional network (Section 3.2), for images of any size."""
     inputs = keras.Input((None, None, 3), name="image")
@@ -436,7 +436,7 @@ def dense_to_conv(model):
     return keras.Model(inputs, x, name=f"{model.name}_dense")
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 dense_vgg16 = dense_to_conv(vgg16)
 photo_224 = tf.image.resize(photo[None].astype("float32"), (224, 224)) - 127.0  # roughly centred
 classified = keras.ops.convert_to_numpy(vgg16(photo_224))  # random weights: the check is about equality
@@ -446,13 +446,13 @@ print("fc6's kernel:", tuple(vgg16.get_layer("fc1").kernel.shape), "->", tuple(d
 np.testing.assert_allclose(as_map[:, 0, 0, :], classified, rtol=1e-4, atol=1e-9)
 print("equal within a relative tolerance of 1e-4")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # At 224x224 the score map is 1x1 and equals the dense network's output (asserted, up to
 # float32 rounding in a different order of sums). On a larger image the same weights give
 # a map. At the paper's test scale $Q = 384$ (smaller side), the 600x512 photograph becomes
 # 450x384:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 photo_q = tf.image.resize(photo[None].astype("float32"), (450, 384)) - 127.0
 score_map = keras.ops.convert_to_numpy(dense_vgg16(photo_q))
 flipped_map = keras.ops.convert_to_numpy(dense_vgg16(photo_q[:, :, ::-1]))
@@ -465,7 +465,7 @@ scores = (score_map.mean(axis=(1, 2)) + flipped_map.mean(axis=(1, 2))) / 2  # Se
 positions = score_map.shape[1] * score_map.shape[2]
 print(f"averaged over {positions} positions and the flip: {scores.shape}, sums to {scores.sum():.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The 8x6 map holds one score vector per 224x224 window, the windows overlapping and 32
 # pixels (pool5's jump) apart, all evaluated in one pass, whose shared convolutions are
 # computed once (the paper's argument against re-running the network on many crops). The
@@ -474,13 +474,13 @@ print(f"averaged over {positions} positions and the flip: {scores.shape}, sums t
 # neighbouring pixels where a crop would see zero padding. So the map's corner is not the
 # network's output on the corner crop:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 corner_window = keras.ops.convert_to_numpy(dense_vgg16(photo_q[:, :224, :224]))[0, 0, 0]
 difference = np.abs(corner_window - score_map[0, 0, 0]).max() / score_map[0, 0, 0].max()
 print(f"corner of the map against the corner crop: largest difference {difference:.0%} of the top score")
 assert difference > 1e-3
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The difference (printed, as a share of the top score) is far above float32 rounding: the
 # boundary conditions differ. The paper found dense and multi-crop evaluation complementary, their
 # combination best (Table 5).
@@ -491,7 +491,7 @@ assert difference > 1e-3
 # 224x224 image and by dense evaluation at $Q = 384$. Offline (as in CI) it says so and goes
 # on.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 try:
     with contextlib.redirect_stdout(io.StringIO()):  # the download's progress bar
@@ -503,7 +503,7 @@ except Exception:  # keras raises a plain Exception when a download fails
           "photograph is not classified; on Colab this cell classifies it.")
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 def top_classes(network, size, top=3):
     """The `top` ImageNet classes of the photograph resized to `size`, scores averaged over the map."""
@@ -517,7 +517,7 @@ if pretrained is not None:
     print("224x224, dense layers:     ", top_classes(pretrained, (224, 224)))
     print("Q = 384, dense evaluation: ", top_classes(dense_to_conv(pretrained), (450, 384)))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Timing, briefly
 # How long does VGG16 take? The course's harness (notebook 02b explains it; notebook 06
 # measures all of the course's networks with it) is run by `python -m support.bench`, and its
@@ -526,7 +526,7 @@ if pretrained is not None:
 # parameters or input shape. The FLOPs are also counted by hand from the Keras model's
 # kernels, 2 per weight per output position, and compared with each row:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 records = [record for record in results.load_results("bench")
            if any(row["model"] == "vgg_D" for row in record["results"])]
 hand_flops = sum(2 * int(np.prod(layer.kernel.shape)) * int(np.prod(layer.output.shape[1:-1]))
@@ -536,13 +536,13 @@ for record in records:
     assert all(row["flops_per_image"] == hand_flops for row in results.bench_rows([record], models=["vgg_D"]))
 print(f"{len(records)} results files hold VGG16; every row's FLOPs per image equal the hand count, {hand_flops:,}")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 print(results.bench_table(records, models=["vgg_D"]))
 if not any(results.is_gpu(record) for record in records):
     print("No GPU file holds VGG16 yet: the GPU figures will come from python -m support.bench on a GPU.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The rows from the course's 2-core CPU take seconds per batch; the NVIDIA H200 rows (Keras
 # on JAX, measured on 2026-12-04) take milliseconds: a median of 3.67 ms forward and 18.46 ms
 # per training step for a batch of 32 in float32, 2.43 ms and 9.70 ms in `mixed_bfloat16`
@@ -550,14 +550,14 @@ if not any(results.is_gpu(record) for record in records):
 # too, on a CPU; erratum (a) below compares its figures with the CPU rows, once it has shown
 # which network the post actually timed.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Errata of the source posts' VGG code
 # **(a) `n_out=2512` in conv4_3.** The source post on VGG built conv4_3 with `n_out=2512`
 # instead of 512. Its `conv_op` read the input channels from the tensor it was given, so
 # nothing failed: the post silently built and timed a bigger network. The same table with
 # that typo builds what the post built:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 typo_config = list(vgg_module.VGG_CONFIGS["D"])
 position = 12  # conv4_3: after 2 + 2 + 3 convolutions, 3 poolings, and conv4_1, conv4_2
 assert typo_config[position - 2:position + 2] == [512, 512, 512, "M"]
@@ -568,11 +568,11 @@ print("stage 4 of the typo:", vgg_module.config_stages(typo_config)[3][0])
 for key in ("params", "flops"):
     print(f"{key:<6}: {typo_total[key]:>17,.0f} against {total[key]:>17,.0f} (+{typo_total[key] / total[key] - 1:.0%})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # What breaks: conv4_3 and conv5_1 have the wrong shapes, so the typo network cannot take
 # VGG16's weights, ours or ImageNet's:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 try:
     typo.set_weights(vgg16.get_weights())
     loaded = True
@@ -585,7 +585,7 @@ print("layers whose weights differ in shape:", mismatched)
 assert not loaded and mismatched == ["block4_conv3", "block5_conv1"]
 del typo
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # And its timings were of another network, with the extra parameters and FLOPs printed
 # above: the post's VGG16 figures overstate VGG16's cost. The post timed it at about 14 s
 # forward and 47 s forward-backward per batch of 32 on its CPU. Its forward-backward was
@@ -593,7 +593,7 @@ del typo
 # stored VGG16 rows, per image, then per FLOP (dividing by the ratio of the two networks'
 # FLOPs, which assumes time in proportion to FLOPs; notebook 06 tests when it is):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 source_post = {"forward": 14.0, "gradients": 47.0}  # seconds per batch of 32 on the source post's CPU
 flop_ratio = typo_total["flops"] / total["flops"]  # the post's network against VGG16
@@ -605,7 +605,7 @@ for row in results.bench_rows(cpu_records, models=["vgg_D"], modes=list(source_p
           f"{post_ms:4.0f} ms, {post_ms / ours_ms:.1f}x per image, {post_ms / ours_ms / flop_ratio:.1f}x per FLOP")
     assert ours_ms < post_ms
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The course's 2-core CPU files (stored, not re-measured here) are faster per image in every
 # row (asserted), with XLA-compiled steps (XLA, Accelerated Linear Algebra, is the compiler
 # that TensorFlow and JAX use to fuse operations; notebook 06); per FLOP the factors (printed) are smaller by the
@@ -624,13 +624,13 @@ for row in results.bench_rows(cpu_records, models=["vgg_D"], modes=list(source_p
 # **(c) What the MNIST source post changed.** Five poolings shrink 28x28 digits to nothing, which
 # the builder refuses with a plain message:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 try:
     models.vgg("D", input_shape=(28, 28, 1), num_classes=10)
 except ValueError as error:
     print(error)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # So the MNIST version (notebook 05) is the same builder with another table:
 # `MNIST_VGG_CONFIGS`, three poolings, batch normalisation and global average pooling.
 #
@@ -648,7 +648,7 @@ except ValueError as error:
 # * The source post's `n_out=2512` typo built a bigger network than VGG16, which cannot take
 #   VGG16's weights; its timings were of that network.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
 # run the cell. It says whether you are right, not what the answer is; the hint is there if
@@ -661,18 +661,18 @@ except ValueError as error:
 #
 #    *Hint:* a dense layer does $n_{in} \cdot n_{out}$ multiply-adds.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: FLOPs of fc6 per 256x256 image
 exercises.check_exercise("03b.1", answer)  # 3 significant figures are enough
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. *(Open.)* Train the nine-layer plain stack from seed 0 with Glorot and with He
 #    initialisation for more epochs than the experiment's `settings.init_epochs`. Criterion:
 #    for each, the first epoch at which the training loss falls below 2; which needs more
 #    epochs, and why? The worked answer trains both on from the experiment's epochs (on a
 #    CPU fewer images and epochs than on a GPU) and predicts their gradients layer by layer.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
 # * K. Simonyan and A. Zisserman. Very Deep Convolutional Networks for Large-Scale Image
 #   Recognition. ICLR 2015. arXiv:1409.1556.

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 04 · GoogLeNet: the Inception module, 1x1 reductions, Table 1, auxiliary heads
 #
 # GoogLeNet (Szegedy et al., CVPR 2015) won ILSVRC 2014 with a network 22 layers deep and, by
@@ -42,14 +42,14 @@
 # it from the README's "Open in Colab" link and run the cells in order. Without internet,
 # point `CNN_COURSE_DATA` at a folder holding `fashion-mnist/`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it). `quiet.setup()` then imports TensorFlow with its start-up
 # chatter silenced; `show.source` displays the code of a builder as it stands in `support`.
 # The GPU settings train longer and measure more initialisations.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -68,7 +68,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -85,14 +85,14 @@ from support.googlenet import auxiliary_classifier
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"epochs": 1, "batch_size": 64, "learning_rate": 3e-3, "gradient_seeds": 3},
     gpu={"epochs": 10, "batch_size": 64, "learning_rate": 3e-3, "gradient_seeds": 5},
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("04", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The Inception module
 # A convolutional layer must choose one kernel size. The Inception module does not choose: it
 # runs four **branches** on the same input and concatenates their outputs along the channel
@@ -105,16 +105,16 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("04", settings.gpu))
 # Every branch keeps the height and width (SAME padding, stride 1), so the four outputs can be
 # stacked. The course's builder, used for every module of GoogLeNet below:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(course_layers.inception_module)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Module 3a is the first of GoogLeNet's nine. It reads the 28x28x192 maps of the stem, and its
 # widths come from the paper's Table 1: 64 (1x1), 96 then 128 (3x3), 16 then 32 (5x5), 32
 # (pool projection). Built alone on such an input, and drawn from the model object itself
 # (each box a layer of the model, its output shape beside its name, one column per branch):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 stem_output = keras.Input((28, 28, 192), name="stem_output")
 module_3a = keras.Model(stem_output, course_layers.inception_module(stem_output, 64, 96, 128, 16, 32, 32,
                                                                      name="inception_3a"))
@@ -123,7 +123,7 @@ branch_channels = [module_3a.get_layer(name).output.shape[-1] for name in branch
 print(f"concatenated: {' + '.join(map(str, branch_channels))} = {module_3a.output.shape[-1]} channels")
 assert module_3a.output.shape[1:] == (28, 28, sum(branch_channels)) == (28, 28, 256)  # Table 1: 28x28x256
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def branch_of(layer, model):
     """The chain of layers from `layer` back to the model's input (one branch of a module)."""
     chain = [layer]
@@ -140,7 +140,7 @@ for y, text in ((1, "input (28, 28, 192)"), (-2.1, f"Concatenate {tuple(module_3
     axis.text(1.5, y, text, ha="center", bbox={"facecolor": "lightgrey"})
 axis.set(xlim=(-0.6, 3.6), ylim=(-2.5, 1.5), title="Module 3a, drawn from module_3a.layers"); axis.axis("off")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The four branches add up to the 28x28x256 output that Table 1 gives for 3a (asserted). The
 # module is *wide*: four branches side by side, the 3x3 the widest.
 #
@@ -152,7 +152,7 @@ axis.set(xlim=(-0.6, 3.6), ylim=(-2.5, 1.5), title="Module 3a, drawn from module
 # addition; the course's FLOPs count each MAC as 2 floating-point operations, so
 # FLOPs = 2 × MACs throughout.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def inception_module_without_reductions(x, filters_1x1, filters_3x3, filters_5x5, filters_pool_proj, name):
     """The module of Figure 2b without its two 1x1 reductions: 3x3 and 5x5 read x directly."""
     def conv(tensor, filters, kernel, suffix):
@@ -167,7 +167,7 @@ def inception_module_without_reductions(x, filters_1x1, filters_3x3, filters_5x5
 unreduced_3a = keras.Model(stem_output, inception_module_without_reductions(stem_output, 64, 128, 32, 32, "unreduced_3a"))
 assert unreduced_3a.output.shape == module_3a.output.shape
 
-# %%
+# %% slideshow={"slide_type": "-"}
 cost = {}
 for label, model in (("with 1x1 reductions", module_3a), ("without", unreduced_3a)):
     total = counting.totals(counting.layer_table(model))
@@ -179,7 +179,7 @@ saving = cost["without"]["params"] / cost["with 1x1 reductions"]["params"]
 flop_saving = cost["without"]["flops"] / cost["with 1x1 reductions"]["flops"]
 print(f"the reductions divide the parameters by {saving:.2f} and the FLOPs by {flop_saving:.2f}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def kernel_weights_of(model, prefix):
     """Kernel weights (no biases) of the convolutions whose names start with `prefix`."""
     return sum(math.prod(layer.kernel.shape) for layer in model.layers
@@ -196,7 +196,7 @@ for branch, c_reduce, c_out, k in (("3x3", 96, 128, 3), ("5x5", 16, 32, 5)):
     print(f"{branch} branch: {branch_without:>7,} -> {branch_with:>7,} weights, saves {branch_without - branch_with:>7,} "
           f"= {(branch_without - branch_with) / total_weight_saving:.0%} of the module's saving")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The reductions divide the parameters by 2.40 and the FLOPs by 2.41: nearly the same factor,
 # because every layer of the module works at the same 28x28 resolution and the FLOPs leave out
 # the biases. With reductions, module 3a has the 159 K weights of Table 1 (asserted). The whole
@@ -216,7 +216,7 @@ for branch, c_reduce, c_out, k in (("3x3", 96, 128, 3), ("5x5", 16, 32, 5)):
 # output size, the widths of each branch, and the parameters and operations ("ops", MACs) of
 # the row. Typed here as data, from the paper:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 TABLE_1 = [  # Szegedy et al. 2015, Table 1: (row, output size, branch widths or None, params in K, ops in M)
     ("conv1_7x7", (112, 112, 64), None, 2.7, 34), ("pool1", (56, 56, 64), None, None, None),
     ("conv2_3x3", (56, 56, 192), None, 112, 360), ("pool2", (28, 28, 192), None, None, None),
@@ -232,17 +232,17 @@ TABLE_1 = [  # Szegedy et al. 2015, Table 1: (row, output size, branch widths or
     ("avg_pool", (1, 1, 1024), None, None, None), ("predictions", (1, 1, 1000), None, 1000, 1),
 ]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The course's builder reads the modules' widths from its own table, `GOOGLENET_TABLE`, and
 # stacks them between the stem and the classifier. Its every output shape is compared with
 # Table 1's (the table's 1x1x1024 for the classifier's input is a vector of 1024 in Keras).
 # Then the parameters and operations of each row: the paper counts weights without biases; we
 # count the kernels of each row's convolutions, and its MACs.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(models.googlenet)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 googlenet = models.googlenet()
 googlenet_table = dict(entry for entry in models.GOOGLENET_TABLE if entry != "M")
 for row, size, widths, _, _ in TABLE_1:
@@ -252,7 +252,7 @@ for row, size, widths, _, _ in TABLE_1:
     assert math.prod(shape) == math.prod(size) and shape[-1] == size[-1], (row, shape, size)
 print(f"{len(TABLE_1)} rows: every output size and every module's widths equal Table 1")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 stats = {entry["name"]: entry for entry in counting.layer_table(googlenet)}
 comparison = {}
 for row, _, _, paper_k, paper_m in TABLE_1:
@@ -266,12 +266,12 @@ for row, _, _, paper_k, paper_m in TABLE_1:
     print(f"{row:<13} weights {weights:>9,} = {weights / 1024:7.1f} K (paper {paper_k:>6} K, "
           f"{weights / 1024 / paper_k - 1:+5.0%})   MACs {macs / 1e6:6.1f} M (paper {paper_m:>4} M)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The paper's "K" is 1024: divided by 1024, 3a's weights
 # give the paper's 159 K. The ops agree with our MACs to the paper's rounding on most rows,
 # but not all: 4a's 73.6 M would round to 74, not the table's 73, and two rows are far off:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 ops_off = {row: macs / 1e6 - paper_m for row, (_, _, macs, paper_m) in comparison.items()}
 print("rows whose ops differ from ours by more than 0.5 M:",
       {row: f"{off:+.1f} M" for row, off in ops_off.items() if abs(off) > 0.5})
@@ -281,7 +281,7 @@ for row in ("inception_4c", "inception_5a"):  # the two rows whose params are fu
     print(f"{row}: its {paper_m} M ops / {pixels} output pixels imply {paper_m * 1e6 / pixels / 1024:.1f} K "
           f"weights; we count {weights / 1024:.1f} K; its params column says {paper_k} K")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # For 4c the table's ops imply, with the same K = 1024, the weights we count (498.2 K against
 # 497.5 K), and its parameter column (463 K) is the one that is off. For 5a the two columns
 # agree with each other (1076.2 K implied, 1072 K stated) but not with the widths the table
@@ -293,7 +293,7 @@ for row in ("inception_4c", "inception_5a"):  # the two rows whose params are fu
 # convolution with depth multiplier $\min(\lfloor 64/3 \rfloor, 8) = 8$, then a 1x1 to 64
 # channels. Built in Keras and counted:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 separable = keras.layers.SeparableConv2D(64, 7, strides=2, padding="same", depth_multiplier=8, use_bias=False)
 separable_output = separable(keras.Input((224, 224, 3)))
 separable_weights = math.prod(separable.depthwise_kernel.shape) + math.prod(separable.pointwise_kernel.shape)
@@ -305,7 +305,7 @@ print(f"separable 7x7 conv1: {separable.depthwise_kernel.shape} + {separable.poi
 print(f"plain 7x7 conv1:     {plain_weights:,} weights, {plain_macs / 1e6:.1f} M MACs; Table 1: 2.7 K and 34 M")
 assert round(separable_macs / 1e6) == 34 and round(separable_weights / 1000, 1) == 2.7
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The hypothesis fits: the separable convolution has 2,712 weights and 34.0 M MACs, the
 # table's 34 M exactly and its 2.7 K if that K is 1000 (2.65 with K = 1024), where the plain
 # 7x7 has 9,408 weights and 118.0 M MACs. So Table 1's conv1 row most likely describes a
@@ -319,7 +319,7 @@ assert round(separable_macs / 1e6) == 34 and round(separable_weights / 1000, 1) 
 # (`GoogLeNet_Weights.IMAGENET1K_V1`, torchvision documentation). Ours, and the factor against
 # the course's AlexNet (notebook 02):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 paper_sum = sum(paper_k for _, _, _, paper_k, _ in TABLE_1 if paper_k) * 1024
 googlenet_params = googlenet.count_params()
 kernel_weights = sum(math.prod(layer.kernel.shape) for layer in googlenet.layers if hasattr(layer, "kernel"))
@@ -335,7 +335,7 @@ assert googlenet_params == counting.totals(counting.layer_table(googlenet))["par
 filters = sum(layer.filters for layer in googlenet.layers if isinstance(layer, keras.layers.Conv2D))
 assert googlenet_params - kernel_weights == filters + 1000  # one bias per filter and per class
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The factor is 8.9 (9.0 against Table 1's sum), not 12: "5 million" is not what the table
 # adds up to (6,960,845 weights), and even with the conv1 row as printed it stays above 6.9
 # million. The auxiliary classifiers (section 3) almost double the count during training.
@@ -346,7 +346,7 @@ assert googlenet_params - kernel_weights == filters + 1000  # one bias per filte
 # classifiers are dropped when the pretrained weights are loaded. The count with those three
 # changes, from our table:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def torchvision_style_params(table=models.GOOGLENET_TABLE, num_classes=1000):
     """GoogLeNet's parameters as torchvision builds it: conv without bias + BN, "5x5" as 3x3, no heads."""
     def conv(kernel, c_in, c_out):
@@ -363,7 +363,7 @@ def torchvision_style_params(table=models.GOOGLENET_TABLE, num_classes=1000):
 print(f"torchvision-style count: {torchvision_style_params():,}")
 assert torchvision_style_params() == 6_624_904  # torchvision's documented num_params
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Exactly torchvision's documented count (asserted): every difference is accounted for. A
 # parameter count is a property of an implementation, not of "GoogLeNet"; always say which one.
 #
@@ -374,7 +374,7 @@ assert torchvision_style_params() == 6_624_904  # torchvision's documented num_p
 # (Section 5) reports that this improved top-1 accuracy by about 0.6% over a dense head. The
 # same 1000-way classifier on the 1024 final 7x7 maps, flattened, instead:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 gap_head = googlenet.get_layer("predictions").count_params()
 flatten_head = keras.layers.Dense(1000)
 flatten_head.build((None, 7 * 7 * 1024))
@@ -382,7 +382,7 @@ print(f"GAP + dense: {gap_head:,} parameters; flatten + dense: {flatten_head.cou
       f"({flatten_head.count_params() / googlenet_params:.1f} times the whole of GoogLeNet)")
 assert flatten_head.count_params() - 1000 == 7 * 7 * (gap_head - 1000)  # 49 positions, one weight each
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # A flattened head would hold 7.2 times the parameters of the whole network; global average
 # pooling spends one weight per channel and class (plus the biases), and makes the classifier
 # indifferent to where in the image a feature appeared.
@@ -397,10 +397,10 @@ assert flatten_head.count_params() - 1000 == 7 * 7 * (gap_head - 1000)  # 49 pos
 # outputs, compiled with `loss_weights=[1, 0.3, 0.3]`; the inference model is a second
 # `keras.Model` over the same layers that stops at the main output.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(auxiliary_classifier)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 training_googlenet = models.googlenet(auxiliary_classifiers=True)
 print("training outputs:", [tuple(output.shape) for output in training_googlenet.outputs])
 inference_googlenet = keras.Model(training_googlenet.inputs, training_googlenet.outputs[0])
@@ -412,7 +412,7 @@ print(f"their two dense layers: {sum(layer.count_params() for layer in head_fc):
       f"({sum(layer.count_params() for layer in head_fc) / heads:.0%} of the heads)")
 assert all(tuple(layer.kernel.shape) == (4 * 4 * 128, 1024) for layer in head_fc)  # Section 5: 4x4x128 in, 1024 out
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The heads hold 6,379,728 parameters, almost as many as the network they train, 66% of them
 # in their dense layers: each has $4 \times 4 \times 128 = 2048$ inputs times 1024 units
 # (asserted). None of it is used at inference.
@@ -428,10 +428,10 @@ assert all(tuple(layer.kernel.shape) == (4 * 4 * 128, 1024) for layer in head_fc
 # branches of `inception_module` above, built from that unit; the two auxiliary heads sit on 3b
 # and 4a, the paper's head scaled down (32 filters, 128 units).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(course_layers.conv2d_bn)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def small_inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, name):
     """The four branches of course_layers.inception_module, each convolution a conv2d_bn unit."""
     def unit(tensor, filters, kernel, suffix):
@@ -448,7 +448,7 @@ def small_auxiliary_classifier(x, num_classes, name, pool_size):
     x = keras.layers.Dropout(0.7, name=f"{name}_dropout")(keras.layers.Dense(128, activation="relu", name=f"{name}_fc")(x))
     return keras.layers.Dense(num_classes, activation="softmax", name=f"{name}_predictions")(x)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def small_googlenet(num_classes=10):
     """GoogLeNet in miniature for 28x28x1 images, with outputs [main, aux1, aux2]."""
     inputs = keras.Input((28, 28, 1), name="image")
@@ -465,7 +465,7 @@ def small_googlenet(num_classes=10):
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="predictions")(x)
     return keras.Model(inputs, [outputs, aux1, aux2], name="small_googlenet")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 small = small_googlenet()
 small_inference = keras.Model(small.inputs, small.outputs[0])
 small_flops = counting.totals(counting.layer_table(small_inference))["flops"]
@@ -479,7 +479,7 @@ width_fractions = [small.get_layer(f"{module}_{suffix}_conv").filters / paper_wi
 print(f"{len(small_modules)} Inception modules {small_modules}: each convolution has {min(width_fractions):.2f} "
       f"to {max(width_fractions):.2f} of the paper's width")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The measurement, on one batch of 256 training images: for each convolution of the main path,
 # the gradient of its kernel from the main loss, $g_{main}$, and from the heads' weighted
 # losses $0.3\,(L_{aux1} + L_{aux2})$, $g_{heads}$. Training follows their sum. Two numbers
@@ -495,7 +495,7 @@ print(f"{len(small_modules)} Inception modules {small_modules}: each convolution
 # dashed lines are module boundaries; inside a module the branches run side by side, so the
 # points are not joined).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 (train_images_all, train_labels_all), (test_images_raw, test_labels) = data.load_fashion_mnist()
 probe_images, probe_labels = data.to_float_images(train_images_all[:256]), train_labels_all[:256]
 
@@ -512,7 +512,7 @@ def main_and_head_gradients(model, weight=0.3):
                  for loss in (main, heads, total)]  # None: the loss does not reach that kernel
     return [layer.name.removesuffix("_conv") for layer in convolutions], gradients
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def cosines_and_ratios(model):
     """Per main-path convolution: cosine(g_main, g_heads) (nan where g_heads = 0) and ||g_heads|| / ||g_main||."""
     names, (main, heads, total) = main_and_head_gradients(model)
@@ -525,7 +525,7 @@ def cosines_and_ratios(model):
         ratios.append(math.sqrt(n_heads / n_main))
     return names, np.array(cosines), np.array(ratios)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 runs = []
 for seed in range(settings.gradient_seeds):
     keras.utils.set_random_seed(seed)
@@ -541,7 +541,7 @@ print(f"all {len(before)} convolutions before the heads, all initialisations: co
       f"{cosines_at_init[:, before].min():.2f} to {cosines_at_init[:, before].max():.2f} (median "
       f"{np.median(cosines_at_init[:, before]):.2f}), norm ratio median {np.median(ratios_at_init[:, before]):.2f}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 modules = [name if name == "conv1" else "_".join(name.split("_")[:2]) for name in layer_names]
 starts = [i for i in range(len(modules)) if i == 0 or modules[i] != modules[i - 1]]
 figure, axes = plt.subplots(1, 2, figsize=(11, 3.4))
@@ -558,7 +558,7 @@ axes[0].axhline(0, color="black", linewidth=0.8)
 axes[0].legend(fontsize=8)
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # At initialisation the heads' gradient is about as large as the main loss's (median norm
 # ratio 0.98 over the 19 convolutions before the heads), but it points in a nearly unrelated
 # direction: the cosines scatter around 0 (median -0.01, from -0.94 to 0.71). For conv1 they
@@ -580,7 +580,7 @@ plt.tight_layout()
 # leaves room for the run-to-run spread of the CPU settings' single epoch (the stored run scored 89.86%). Then the curves, per block of 50 batches: the three heads' training losses, and the
 # main output's training accuracy (dropout on) with its validation accuracy at each epoch's end.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 (train_x, train_y), (val_x, val_y) = data.split_validation(train_images_all, train_labels_all, 5000, seed=0)
 
 
@@ -595,7 +595,7 @@ test_ds = data.tf_dataset(test_images_raw, test_labels, 1000)
 steps = settings.epochs * math.ceil(len(train_x) / settings.batch_size)
 print(f"train {len(train_x):,}  validation {len(val_x):,}  test {len(test_labels):,} images; {steps} steps")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 class BlockLosses(keras.callbacks.Callback):
     """Record each named metric's mean over consecutive blocks of `block` training batches."""
     def __init__(self, names, block=50):
@@ -612,7 +612,7 @@ class BlockLosses(keras.callbacks.Callback):
                 self.curves[name].append((total - self.previous[name]) / self.block)
                 self.previous[name] = total
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 keras.utils.set_random_seed(0)
 small = small_googlenet()
@@ -626,7 +626,7 @@ history = small.fit(train_ds, validation_data=val_ds, epochs=settings.epochs, ca
 training_seconds = time.perf_counter() - start
 print(f"{settings.epochs} epochs in {training_seconds:.0f} s on this machine ({settings.profile} settings)")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 small_inference = keras.Model(small.inputs, small.outputs[0])
 small_inference.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -635,7 +635,7 @@ print(f"test accuracy {test_accuracy:.2%} after {settings.epochs} epochs, {small
       f"parameters at inference")
 assert test_accuracy >= 0.85
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4))
 blocks = lambda values: np.arange(1, len(values) + 1) * curves.block
 for name in ("predictions_loss", "aux1_predictions_loss", "aux2_predictions_loss"):
@@ -649,12 +649,12 @@ right.plot(epoch_ends, history.history["val_predictions_accuracy"], "s", markers
 right.set(xlabel=f"training batches of {settings.batch_size}", ylabel="accuracy of the main output", title="Accuracy")
 left.legend(); right.legend(); plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The heads end with higher training losses than the main output, aux1 (which sees only the
 # 14x14 maps of 3b) the highest: they are weaker classifiers, there to shape the layers they
 # share with the main output. After training, the two gradients again, on the same batch:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 _, cosines_trained, ratios_trained = cosines_and_ratios(small)
 assert np.all(ratios_trained[after_4a] == 0)
@@ -663,7 +663,7 @@ print(f"the {len(before)} convolutions before the heads: cosine from {np.nanmin(
       f"to {np.nanmax(cosines_trained[before]):.2f} (median {np.median(cosines_trained[before]):.2f}), "
       f"norm ratio median {np.median(ratios_trained[before]):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # After one epoch the picture has changed: the heads' gradient is about a third of the main
 # loss's (median norm ratio 0.36) and mostly points the same way (cosines from -0.03 to 0.93,
 # median 0.56; conv1's cosine is 0.93, its norm ratio 0.49). Having learnt the same classes
@@ -693,7 +693,7 @@ print(f"the {len(before)} convolutions before the heads: cosine from {np.nanmin(
 # Part 2, [notebook 04b](04b_inception_v3.ipynb): Inception v3, receptive fields through
 # branches, and the source post's errata.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
 # run the cell. It says whether you are right, not what the answer is; the hint is there if
@@ -707,21 +707,21 @@ print(f"the {len(before)} convolutions before the heads: cosine from {np.nanmin(
 #    *Hint:* every branch keeps the height and width, and a pooling keeps the channels of its
 #    input. Table 1 gives the output size of the module before 4e.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the channels of a naive inception_4e's output
 exercises.check_exercise("04.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. How many weights (biases aside) does the 1x1 reduction save in 4e's 5x5 branch, against
 #    a 5x5 convolution that reads 4e's input directly and has the same output width?
 #
 #    *Hint:* section 1 did the same for module 3a; the widths you need are in Table 1.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: weights saved
 exercises.check_exercise("04.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 3. *(Open, an experiment.)* Do the heads help the small GoogLeNet? Train it with
 #    `loss_weights=[1.0, 0.0, 0.0]` (the heads present but untrained and without effect on the
 #    rest) and with `[1.0, 0.3, 0.3]`, from the same seeds, with the settings of section 4 or
@@ -730,7 +730,7 @@ exercises.check_exercise("04.2", answer)
 #    version. What does the cosine measured in section 3 lead you to expect? The worked answer
 #    runs two seeds of each version on a subset.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
 # * Szegedy, C., Liu, W., Jia, Y., Sermanet, P., Reed, S., Anguelov, D., Erhan, D., Vanhoucke,
 #   V., Rabinovich, A. (2015). Going deeper with convolutions. *CVPR 2015*, 1–9.

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 04b · Inception v3: factorised convolutions, grid reduction, label smoothing, receptive fields through branches
 #
 # The second half of the GoogLeNet lesson (part 1 is [notebook 04](04_googlenet.ipynb)).
@@ -45,14 +45,14 @@
 # fetches the course's code; it runs without notebook 04. Without internet, point
 # `CNN_COURSE_DATA` at a folder holding `fashion-mnist/`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it). `quiet.setup()` then imports TensorFlow with its start-up
 # chatter silenced; `show.source` displays the code of a builder as it stands in `support`.
 # The only training here, label smoothing's small classifier, runs the same on both devices.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -71,7 +71,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -87,12 +87,12 @@ from support import receptive_field as rf
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(cpu={"smoothing_images": 2000, "smoothing_epochs": 25, "smoothing_stages": 4},
                                     gpu={"smoothing_images": 2000, "smoothing_epochs": 25, "smoothing_stages": 4})
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("04b", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Factorising convolutions
 # The paper's Section 2 gives four design principles, among them: avoid *representational
 # bottlenecks* (do not squeeze the representation abruptly), and spatial aggregation can be
@@ -102,7 +102,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("04b", settings.gpu)
 # $2 \cdot 9C^2$, and $n^2 C^2$ against $2nC^2$. Counted by Keras for $C = 192$, with the
 # receptive field of each stack, against that formula and the paper's figures:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def conv_chain(kernels, channels=192, size=17):
     """A stack of SAME convolutions without bias, channels -> channels, one per (rows, cols) kernel."""
     inputs = keras.Input((size, size, channels))
@@ -115,7 +115,7 @@ def conv_chain(kernels, channels=192, size=17):
 factorisations = {"5x5 -> 3x3, 3x3": ([(5, 5)], [(3, 3), (3, 3)]), "3x3 -> 1x3, 3x1": ([(3, 3)], [(1, 3), (3, 1)]),
                   "7x7 -> 1x7, 7x1": ([(7, 7)], [(1, 7), (7, 1)]), "3x3 -> 2x2, 2x2": ([(3, 3)], [(2, 2), (2, 2)])}
 
-# %%
+# %% slideshow={"slide_type": "-"}
 savings = {}
 for label, (single, stacked) in factorisations.items():
     one, two = conv_chain(single), conv_chain(stacked)
@@ -128,7 +128,7 @@ for label, (single, stacked) in factorisations.items():
           f"{savings[label]:.0%} saved, field {fields[0][0].size:.0f}x{fields[0][1].size:.0f} kept")
 assert round(100 * savings["5x5 -> 3x3, 3x3"]) == 28 and round(100 * savings["3x3 -> 1x3, 3x1"]) == 33  # paper, 3.1, 3.2
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Same receptive field (asserted), and Keras's counts equal the formula (asserted); the first
 # two savings are the 28% and 33% of the paper's Sections 3.1 and 3.2 (asserted too), and two
 # 2x2 would save only 11%. The 7x7 saves the most, 71%, because a split $n \times n$ keeps
@@ -137,13 +137,13 @@ assert round(100 * savings["5x5 -> 3x3, 3x3"]) == 28 and round(100 * savings["3x
 # three module types, from the course's builder (`inception_c`, on the 8x8 grid, splits its
 # 3x3 into parallel 1x3 and 3x1 outputs that are concatenated):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(inception_v3_module.inception_a)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(inception_v3_module.inception_b)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # `inception_a` (35x35 grid) replaces GoogLeNet's 5x5 branch with two 3x3 (`3x3dbl`; Keras
 # and TF-Slim kept one 1x1 -> 5x5 branch too); `inception_b` (17x17) uses 1x7 and 7x1 pairs.
 # Every convolution is a `conv2d_bn` unit (notebook 04): convolution without bias, batch
@@ -155,7 +155,7 @@ show.source(inception_v3_module.inception_b)
 # (no bottleneck, expensive). Inception v3 (Section 5, Figure 10) runs a stride-2 convolution
 # and a stride-2 pooling *side by side* and concatenates them. The three, counted:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def grid_option(order):
     """35x35x320 -> 17x17x640 by pool-then-conv, conv-then-pool, or parallel (Figure 10)."""
     inputs = keras.Input((35, 35, 320))
@@ -168,7 +168,7 @@ def grid_option(order):
         x = keras.layers.Concatenate()([keras.layers.Conv2D(320, 3, strides=2)(inputs), pool(inputs)])
     return keras.Model(inputs, x)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 grid_flops = {}
 for order in ("pool, then conv", "conv, then pool", "parallel"):
     model = grid_option(order)
@@ -180,7 +180,7 @@ assert grid_flops["parallel"] < grid_flops["pool, then conv"] < grid_flops["conv
 print(f"parallel / pool-then-conv: {grid_flops['parallel'] / grid_flops['pool, then conv']:.2f} of the FLOPs; "
       f"parallel / conv-then-pool: {grid_flops['parallel'] / grid_flops['conv, then pool']:.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The parallel version is the cheapest of the three (asserted): 0.50 of pool-then-conv's FLOPs
 # and 0.12 of conv-then-pool's, and its convolution reads the full 35x35 grid, as in the
 # expensive order. Pool-then-conv throws three quarters of the positions away before any
@@ -188,22 +188,22 @@ print(f"parallel / pool-then-conv: {grid_flops['parallel'] / grid_flops['pool, t
 # bottleneck the paper's first principle warns against. Inception v3 uses the parallel form
 # twice, as `mixed3` (35 -> 17) and `mixed8` (17 -> 8), with more branches:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(course_layers.grid_reduction)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. The whole network, against its paper
 # The course's builder puts the stem, the modules and the two grid reductions together; it has
 # the same layers as `keras.applications.InceptionV3`:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(inception_v3_module.inception_v3)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The paper's Table 1 outlines the network by the *input* size of each row. Typed here as
 # data, each row beside the course's layer that reads that input (or `None`), and compared:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 V3_TABLE_1 = [  # Szegedy et al. 2016, Table 1: (type, patch size / stride, input size); the course's layer there
     ("conv", "3x3/2", (299, 299, 3), "stem1_conv"), ("conv", "3x3/1", (149, 149, 32), "stem2_conv"),
     ("conv padded", "3x3/1", (147, 147, 32), "stem3_conv"), ("pool", "3x3/2", (147, 147, 64), "stem_pool1"),
@@ -213,7 +213,7 @@ V3_TABLE_1 = [  # Szegedy et al. 2016, Table 1: (type, patch size / stride, inpu
     ("pool", "8x8", (8, 8, 2048), "avg_pool"),
 ]
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 inception = models.inception_v3()
 for kind, patch, size, name in V3_TABLE_1:
     layer = inception.get_layer(name) if name else None
@@ -224,14 +224,14 @@ for kind, patch, size, name in V3_TABLE_1:
     ours = f"{name} reads {tuple(layer.input.shape[1:])} {kernel}" if layer is not None else "no such layer"
     print(f"{'same' if same else 'DIFFERS':<8}paper: {kind:<14} {patch:<9} input {str(size):<16} course: {ours}")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 blocks = [layer.name for layer in inception.layers if re.fullmatch(r"mixed\d+", layer.name)]
 block_inputs = ["stem_pool2", *blocks[:-1]]  # each block reads the output of the one before it
 print("blocks by the grid they read: ", dict(collections.Counter(inception.get_layer(b).output.shape[1] for b in block_inputs)))
 print("blocks by the grid they write:", dict(collections.Counter(inception.get_layer(b).output.shape[1] for b in blocks)))
 print("channels out of the 35x35 blocks:", [inception.get_layer(b).output.shape[-1] for b in blocks[:3]])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The stem agrees for its first four rows. Then the paper's table has a 3x3 convolution
 # reading 73x73x64, a stride-2 3x3 reading 71x71x80 and one more 3x3 reading 35x35x192, where
 # the implementations (TF-Slim's, Keras's, the course's) have a 1x1 to 80 channels, a
@@ -246,7 +246,7 @@ print("channels out of the 35x35 blocks:", [inception.get_layer(b).output.shape[
 #
 # The course's model against Keras's own implementation, built without weights:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 keras_inception = keras.applications.InceptionV3(weights=None)
 table_v3 = counting.layer_table(inception)
 googlenet = models.googlenet()
@@ -255,7 +255,7 @@ print(f"course: {inception.count_params():,}  keras.applications: {keras_incepti
 print(f"{inception.count_params() / googlenet.count_params():.1f} times GoogLeNet's parameters")
 assert inception.count_params() == keras_inception.count_params() == counting.totals(table_v3)["params"]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The same 23,851,784 parameters in both (asserted), 11.43 GFLOPs per image (FLOPs = 2 ×
 # multiply-accumulates, as in notebook 04), 3.4 times GoogLeNet's parameters.
 #
@@ -269,10 +269,10 @@ assert inception.count_params() == keras_inception.count_params() == counting.to
 # early in the training" and argues that they act as a regulariser; its Table 3 credits batch
 # normalisation in the auxiliary head with 0.4 points of top-1 error (21.6% to 21.2%).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(inception_v3_module.auxiliary_logits)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 bn_layers = [layer for layer in inception.layers if isinstance(layer, keras.layers.BatchNormalization)]
 bn_statistics = sum(2 * layer.moving_mean.shape[0] for layer in bn_layers)
 non_trainable = sum(math.prod(v.shape) for v in inception.non_trainable_weights)
@@ -283,7 +283,7 @@ print(f"with the auxiliary head: {with_head.count_params():,} parameters, output
       f"{[tuple(output.shape) for output in with_head.outputs]}")
 assert bn_statistics == non_trainable
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Label smoothing
 # Cross-entropy with one-hot targets is minimised only as the true class's logit runs away
 # from the others: the network is rewarded for ever more confident outputs. Inception v3
@@ -293,7 +293,7 @@ assert bn_statistics == non_trainable
 # $\log\big((1 - \varepsilon + \varepsilon/K) / (\varepsilon/K)\big)$. Keras applies the
 # smoothing inside its loss; the cell checks it against the formula:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 epsilon, classes = 0.1, 1000
 one_hot = keras.ops.one_hot(np.array([3]), classes)
 probabilities = keras.ops.softmax(keras.random.normal((1, classes), seed=0))
@@ -307,14 +307,14 @@ assert math.isclose(by_keras, by_formula, rel_tol=1e-5)
 best_gap = {k: math.log((1 - epsilon + epsilon / k) / (epsilon / k)) for k in (10, 1000)}
 print("largest useful logit gap:", {k: round(gap, 2) for k, gap in best_gap.items()})
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # For ImageNet the targets are 0.9001 and 0.0001, and no logit gap beyond 9.11 lowers the loss
 # (4.51 for ten classes). What does this do to a trained network's logits? A softmax classifier
 # on the first 2,000 Fashion-MNIST training images, trained long enough to fit them, with and
 # without smoothing; after each stage of 25 epochs, the mean gap between the true class's logit
 # and the mean of the others, on the training images:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def logit_gap(model, images, labels):
     """Mean over images of (true-class logit - mean of the other logits)."""
     logits = keras.ops.convert_to_numpy(model(images))
@@ -327,7 +327,7 @@ count = settings.smoothing_images
 smoothing_images = data.to_float_images(train_images_all[:count]).reshape(count, -1)
 smoothing_labels = train_labels_all[:count]
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 gaps = {}
 for smoothing in (0.0, 0.1):
     keras.utils.set_random_seed(0)
@@ -344,7 +344,7 @@ plain, smoothed = np.array(gaps[0.0]), np.array(gaps[0.1])
 # without smoothing the gap keeps growing, far past the bound; with it, it settles near log(0.91 / 0.01)
 assert np.all(np.diff(plain) > 0) and plain[-1] > 2 * best_gap[10] and abs(smoothed[-1] / best_gap[10] - 1) < 0.1
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Without smoothing the gap grows at every stage, to 13.21, nearly three times the bound; with
 # it the gap settles at 4.42, within 10% of the bound for ten classes, $\log(0.91/0.01)$ (both
 # asserted). Smaller logits mean less over-confident probabilities, which is the
@@ -364,7 +364,7 @@ assert np.all(np.diff(plain) > 0) and plain[-1] > 2 * best_gap[10] and abs(smoot
 # of the centre unit of a module with respect to the input is non-zero exactly on the pixels it
 # sees.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 googlenet_fields = rf.receptive_fields(googlenet)
 for name in ("pool2", "inception_3a", "inception_3b", "inception_4a", "inception_4e", "inception_5b"):
     height, _ = googlenet_fields[name]
@@ -378,7 +378,7 @@ for name in ("inception_3a", "inception_3b"):
 print(f"inception_5b's field is {googlenet_fields['inception_5b'][0].size / googlenet.input.shape[1]:.1f} times "
       f"the {googlenet.input.shape[1]}-pixel image")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Module 3a adds $(5-1) \times 8 = 32$ pixels, what its 5x5 branch adds at a jump of 8
 # (asserted): the 1x1 and 3x3 branches see less, and the union is the widest. The gradient
 # measurement agrees on 3a and 3b (59 and 91 pixels). The field of 5b is 3.2 times the size of
@@ -390,7 +390,7 @@ print(f"inception_5b's field is {googlenet_fields['inception_5b'][0].size / goog
 # `mixed0`, and so on in order). Its Inception v3 rows, typed as data, against ours (our
 # effective padding is how far the first unit's field reaches past the image's edge):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 ARAUJO_V3 = {  # receptive_field library, RECEPTIVE_FIELD_TABLE.md, inception_v3: (RF, stride, padding)
     "Conv2d_1a_3x3": (3, 2, 0), "Conv2d_2a_3x3": (7, 2, 0), "Conv2d_2b_3x3": (11, 2, 2),
     "MaxPool_3a_3x3": (15, 4, 2), "Conv2d_3b_1x1": (15, 4, 2), "Conv2d_4a_3x3": (23, 4, 2),
@@ -407,7 +407,7 @@ for slim_name, course_name in zip(ARAUJO_V3, course_names, strict=True):
 print(f"all {len(ARAUJO_V3)} blocks agree; mixed10 (Mixed_7c): field {inception_fields['mixed10'][0].size:.0f}, "
       f"{inception_fields['mixed10'][0].size / inception.input.shape[1]:.1f} times the {inception.input.shape[1]}-pixel image")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Every block agrees, in size, stride and padding (asserted). A unit of the last 8x8 map has a
 # field 4.4 times the image. The four 17x17 modules `mixed4` to `mixed7` add most of it: the
 # `7x7dbl` branch of each has two kernels 7 pixels tall, which add $2 \times 6 \times 16 =
@@ -422,16 +422,16 @@ print(f"all {len(ARAUJO_V3)} blocks agree; mixed10 (Mixed_7c): field {inception_
 # `Mixed_5b` to `Mixed_7c` on a 299x299 input, with 35x35, 17x17 and 8x8 grids, the grids of
 # Inception v3 (section 3); GoogLeNet's are 28x28, 14x14 and 7x7:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print("GoogLeNet's grids:   ", sorted({layer.output.shape[1] for layer in googlenet.layers if len(layer.output.shape) == 4}))
 print("Inception v3's grids:", sorted({layer.output.shape[1] for layer in inception.layers if len(layer.output.shape) == 4}))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # **(b) Python 2 prints.** The source post's code prints with Python 2's `print` statement
 # (`print 'text' % values`, without parentheses), which Python 3 cannot even parse. A line of
 # that form, compiled by this notebook's Python:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 source_line = "print '%s: step %d, duration = %.3f' % (now, step, duration)"  # Python 2's print statement
 try:
     compile(source_line, "<source post>", "exec")
@@ -439,7 +439,7 @@ except SyntaxError as error:
     print(f"SyntaxError: {error.msg}")
 fixed = compile("print(f'{now}: step {step}, duration = {duration:.3f}')", "<fixed>", "exec")  # the fix parses
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The fix is the function `print(...)`.
 #
 # **(c) Irregular scope names.** TF-Slim names each layer by branch, position and kernel:
@@ -470,7 +470,7 @@ fixed = compile("print(f'{now}: step {step}, duration = {duration:.3f}')", "<fix
 # `matmul` entry, notebook 06), so how close the network comes to the machine's best. The second table gives each timing's
 # median with its range, from the fastest step to the slowest.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 records = results.load_results("bench")
 for record in records:
     results.validate_bench_record(record)
@@ -482,7 +482,7 @@ measured = [record for record in records if any(row["model"] in ("googlenet", "i
 print(f"{len(measured)} results files time GoogLeNet or Inception v3; "
       f"{sum(results.is_gpu(record) for record in measured)} of them on a GPU")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 print(results.bench_table(measured, models=["googlenet", "inception_v3"]))
 print(f"\n{'device':<18} {'backend':<10} {'model':<13} {'mode':<9} {'precision':<15} {'steps':>5} "
@@ -492,7 +492,7 @@ for row in results.bench_rows(measured, models=["googlenet", "inception_v3"]):
     print(f"{row['device']:<18} {row['backend']:<10} {row['model']:<13} {row['mode']:<9} {row['precision']:<15} "
           f"{len(row['times_ms']):>5} {row['median_ms']:>10.2f} {min(row['times_ms']):>9.2f} {max(row['times_ms']):>9.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The course's 2-core CPU files, then the NVIDIA H200's (Keras on JAX, the source post's batch
 # of 32, at 224x224 for GoogLeNet and 299x299 for Inception v3). On the H200, mixed bfloat16
 # shortens Inception v3's training step from a median of 23.12 to 16.59 ms, and GoogLeNet's not
@@ -516,7 +516,7 @@ for row in results.bench_rows(measured, models=["googlenet", "inception_v3"]):
 # * The source post: Inception v3 under GoogLeNet's name, Python 2, TF-Slim's irregular names,
 #   and a benchmark reported as a mean.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
 # run the cell. It says whether you are right, not what the answer is; the hint is there if
@@ -532,21 +532,21 @@ for row in results.bench_rows(measured, models=["googlenet", "inception_v3"]):
 #    *Hint:* a $k \times 1$ kernel adds $(k - 1)\,j$ to the field's height and nothing to its
 #    width, a $1 \times k$ the reverse; after both, the field is square again.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the side of the field, in pixels
 exercises.check_exercise("04b.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. With label smoothing $\varepsilon = 0.2$ and $K = 10$ classes (Fashion-MNIST's), what is
 #    the target probability of the *true* class?
 #
 #    *Hint:* $\varepsilon$ is shared equally among all $K$ classes, the true one included.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: a probability
 exercises.check_exercise("04b.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
 # * Szegedy, C., Vanhoucke, V., Ioffe, S., Shlens, J., Wojna, Z. (2016). Rethinking the
 #   Inception architecture for computer vision. *CVPR 2016*, 2818–2826. arXiv:1512.00567.

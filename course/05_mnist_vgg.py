@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 05 · VGG on MNIST: fewer poolings, a failure reproduced and fixed, a proper training run
 #
 # One of the source posts (the blog posts this course grew from, notebook 01) squeezed VGG16
@@ -46,7 +46,7 @@
 # fetches the course's code. Without internet, point `CNN_COURSE_DATA` at a folder holding
 # `mnist.npz`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it). `quiet.setup()` then imports TensorFlow with its start-up
@@ -55,7 +55,7 @@
 # (`size` is a key of `MNIST_VGG_CONFIGS`; on a CPU it augments with shifts only, see "The
 # run").
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -74,7 +74,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -91,7 +91,7 @@ from support import layers as course_layers, receptive_field as rf, vgg as vgg_m
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"post_width_divisor": 16, "post_steps": 60, "post_seeds": 2, "post_test": 2000,
          "train_size": "small", "train_epochs": 2, "train_rotation": 0.0, "train_zoom": 0.0,
@@ -102,7 +102,7 @@ settings = hardware.choose_settings(
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("05", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why the full VGG does not fit
 # Every 2x2 max pooling with stride 2 halves the map, rounding down: $\lfloor n / 2 \rfloor$
 # (notebook 01's output-size formula with VALID padding, Keras's default). VGG16 has five
@@ -112,7 +112,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("05", settings.gpu))
 # pooling leaves nothing; VGG's builder checks this before it builds anything, and says what
 # to do (the last lines):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 chains = {padding: [28] for padding in ("valid", "same")}
 for padding, sizes in chains.items():
     for pooling in range(5):
@@ -124,7 +124,7 @@ try:
 except ValueError as error:
     print(error)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Four poolings fit, but the fourth leaves a 1x1 map: stage 4's convolutions still run on the
 # 3x3 map left by pooling 3, but any 3x3 convolution after pooling 4 (VGG's stage 5) would see
 # one real pixel and eight of zero padding. Three VALID poolings keep a 3x3 map at the end:
@@ -141,7 +141,7 @@ except ValueError as error:
 # layers at full resolution. Six convolutions, three poolings, the last pooling at the end;
 # the first two moved around:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 placements = {"after 1 and 2": [16, "M", 16, "M", 32, 32, 64, 64, "M"],
               "after 2 and 4 (course)": vgg_module.MNIST_VGG_CONFIGS["small"],
               "after 4 and 5": [16, 16, 32, 32, "M", 64, "M", 64, "M"]}
@@ -154,7 +154,7 @@ for name, config in placements.items():
 for name, config in vgg_module.MNIST_VGG_CONFIGS.items():
     print(f"MNIST_VGG_CONFIGS[{name!r}]:", config)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Pooling after convolutions 2 and 4 gives the last convolution a field larger than the 28-pixel
 # image (32 pixels, against 24 and 42) while two convolutions still work at full resolution, where
 # strokes are thin. Pooling after 4 and 5 leaves a field smaller than the image; after 1 and 2,
@@ -166,15 +166,15 @@ for name, config in vgg_module.MNIST_VGG_CONFIGS.items():
 # normalisation (Ioffe and Szegedy, 2015; measured below) and global average pooling in place
 # of the 4096-wide dense layers:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 show.source(vgg_module.mnist_vgg)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # How big is it, set against LeNet-5 (notebook 01, on 32x32 padded digits)? Parameters and
 # FLOPs per image from `support.counting`, checked against Keras's own parameter count:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 lenet_total = counting.totals(counting.layer_table(models.lenet5()))
 for model in (models.lenet5(), models.mnist_vgg("small"), models.mnist_vgg("full")):
     total = counting.totals(counting.layer_table(model))
@@ -184,7 +184,7 @@ for model in (models.lenet5(), models.mnist_vgg("small"), models.mnist_vgg("full
           f"{total['params'] / lenet_total['params']:5.1f}x LeNet-5)   {total['flops'] / 1e6:6.1f} "
           f"MFLOPs per image ({total['flops'] / lenet_total['flops']:5.1f}x)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The small MNIST VGG has about as many parameters as LeNet-5 but needs far more arithmetic
 # (1.2x its parameters, 17.6x its FLOPs): its convolutions run on the 28x28 maps and their
 # halves with many channels, where LeNet's first layers have 6 and 16. Batch normalisation's moving statistics
@@ -204,10 +204,10 @@ for model in (models.lenet5(), models.mnist_vgg("small"), models.mnist_vgg("full
 # TensorFlow's `tf.nn.softmax_cross_entropy_with_logits`: Keras's loss on a softmax output
 # clips probabilities at $10^{-7}$, which would cap it at $-\ln 10^{-7} \approx 16$.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 POST_LAYOUT = [64, 64, "M", 128, 128, "M", 256, 256, 256, 512, 512, 512, 512, 512, "M", 512, 512, 512, 512]
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def post_network(initialiser="normal", batch_norm=False, lrn=True, divisor=16):
     """The post's 16-convolution network; `initialiser` "normal" is N(0, 1), else a Keras name."""
     kernels = lambda: keras.initializers.RandomNormal(stddev=1.0) if initialiser == "normal" else initialiser
@@ -224,7 +224,7 @@ def post_network(initialiser="normal", batch_norm=False, lrn=True, divisor=16):
         x = keras.layers.Dense(units, activation="relu", kernel_initializer=kernels())(x)
     return keras.Model(inputs, keras.layers.Dense(10, kernel_initializer=kernels())(x), name="post_network")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 probe = post_network(divisor=settings.post_width_divisor)
 convolutions = [layer for layer in probe.layers if isinstance(layer, keras.layers.Conv2D)]
 pool_after = [sum(isinstance(l, keras.layers.Conv2D) for l in probe.layers[:i]) for i, l in
@@ -238,13 +238,13 @@ print("last convolution's receptive field:", rf.receptive_fields(probe)[convolut
 print(f"share of the initial moving averages left after {settings.post_steps} updates: momentum 0.99: "
       f"{0.99 ** settings.post_steps:.0%}, momentum 0.9: {0.9 ** settings.post_steps:.0e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Counted from the built model: sixteen convolutions, poolings after convolutions 2, 4 and
 # 12, a last 3x3 map, and a last convolution whose field, 148 pixels, is far larger than the
 # image. How large is the loss before any training? One batch of 64 digits, at this
 # notebook's widths and at VGG16's full widths:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 (mnist_x, mnist_y), (mnist_test_x, mnist_test_y) = data.load_mnist()
 from_logits = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 for divisor in sorted({settings.post_width_divisor, 4, 1}, reverse=True):
@@ -254,7 +254,7 @@ for divisor in sorted({settings.post_width_divisor, 4, 1}, reverse=True):
     print(f"widths / {divisor:<2}: {network.count_params():>11,} parameters, loss at initialisation {initial_loss:10.3g}")
 del network
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # A uniform guess (probability $1/10$ for each digit) would score $\ln 10 \approx 2.3$. With
 # $N(0, 1)$ weights, each layer with $n$ inputs per unit multiplies the signal's scale by
 # about $\sqrt{n/2}$ (He et al.'s variance argument, Section 2.2): 16 convolutions and 3
@@ -271,7 +271,7 @@ del network
 # same `post_steps` batches of 64 digits, in the same order, from `post_seeds` seeds, and
 # scored on the first `post_test` test digits.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fixes = {"post: N(0,1), LRN, lr 0.01": ({}, 0.01),
          "+ He initialisation": ({"initialiser": "he_normal"}, 0.01),
          "+ learning rate 0.001": ({"initialiser": "he_normal"}, 0.001),
@@ -282,12 +282,12 @@ post_y = mnist_y[:64 * settings.post_steps].astype("int32")
 test_x = data.to_float_images(mnist_test_x[:settings.post_test])
 test_y = mnist_test_y[:settings.post_test].astype("int32")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The run records the mean loss of every 10 batches. Keras's `PyDataset` is a Python class that `fit` asks for one batch per index
 # (`__getitem__`), `__len__` batches per epoch. `Chunks` below serves the same digits in
 # order, 10 batches per Keras "epoch", and a callback tells it which epoch has begun.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 class Chunks(keras.utils.PyDataset):
     """Batches of 64 (images, labels) in order, `steps` per epoch; epoch e serves batches 10e to 10e + 9."""
 
@@ -302,7 +302,7 @@ class Chunks(keras.utils.PyDataset):
         start = 64 * (self.epoch * self.steps + index)
         return self.images[start:start + 64], self.labels[start:start + 64]
 
-# %%
+# %% slideshow={"slide_type": "-"}
 class ChunkCounter(keras.callbacks.Callback):
     """Tell a `Chunks` dataset which epoch has begun."""
 
@@ -313,12 +313,12 @@ class ChunkCounter(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.chunks.epoch = epoch
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Each variant is compiled once; for every seed it gets that seed's initial weights and the
 # optimizer's fresh state back, so Keras traces its training step (builds its graph, seconds
 # on a CPU) once per variant rather than once per run.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def run_post_variant(options, learning_rate):
     """Train one variant from each seed: [(loss per 10 batches, test accuracy, classes it predicts)]."""
     model = post_network(divisor=settings.post_width_divisor, **options)
@@ -335,14 +335,14 @@ def run_post_variant(options, learning_rate):
         runs.append((history.history["loss"], float(np.mean(predicted == test_y)), np.unique(predicted)))
     return runs
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 post_runs = {name: run_post_variant(*fixes[name]) for name in fixes}
 for name, runs in post_runs.items():
     print(f"{name:<24} first 10 batches: mean loss " + ", ".join(f"{losses[0]:9.3g}" for losses, *_ in runs)
           + "   test accuracy " + ", ".join(f"{accuracy:.1%}" for _, accuracy, _ in runs))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
 steps, styles = 10 * np.arange(1, settings.post_steps // 10 + 1), ["-", "--", "-.", ":", (0, (6, 2, 1, 2))]
 for index, (name, runs) in enumerate(post_runs.items()):
@@ -358,12 +358,12 @@ right.set(xticks=range(len(fixes)), ylabel="test accuracy", ylim=(0, 1), title="
 right.set_xticklabels(["post", "+He", "+lr 0.001", "+BN", "-LRN"])
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # On the log scale the post's network sits orders of magnitude above the others; the four
 # variants with He initialisation start near $\ln 10$, and from there only the three at
 # Adam 0.001 fall. The checks, every seed:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 first_losses = {name: [losses[0] for losses, *_ in runs] for name, runs in post_runs.items()}
 accuracies = {name: [accuracy for _, accuracy, _ in runs] for name, runs in post_runs.items()}
@@ -377,7 +377,7 @@ print(f"ln 10 = {np.log(10):.2f}; {he_name.strip('+ ')}, mean loss of the first 
       + ", ".join(f"{loss:.2f}" for loss in first_losses[he_name]) + "; of the last 10: "
       + ", ".join(f"{losses[-1]:.2f}" for losses, *_ in post_runs[he_name]))
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 he_classes = [classes for *_, classes in post_runs[he_name]]
 print(f"{he_name.strip('+ ')}: classes predicted per seed {[classes.tolist() for classes in he_classes]}; "
@@ -387,7 +387,7 @@ for previous, name in zip(names := list(fixes), names[1:]):
           f"({100 * (np.mean(accuracies[name]) - np.mean(accuracies[previous])):+5.1f} points against the step before; "
           f"seeds {min(accuracies[name]):.1%} to {max(accuracies[name]):.1%})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # What the measurement says; the first three points hold for every seed (asserted above):
 # * **The post's network** starts with mean losses above $10^4$ over its first 10 batches
 #   (narrowed widths; at full widths the loss at initialisation is higher still), and the
@@ -411,17 +411,17 @@ for previous, name in zip(names := list(fixes), names[1:]):
 # The post's accuracies of about 60% were measured on its training mini-batches, not on test
 # images like the accuracies above, and could not be checked: its run is not available.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Train it properly
 # The course's training run, `support.training.train_mnist_vgg`, is the code behind
 # `python -m support.train`: this notebook and the stored result files run the same function,
 # each with its own settings (compared under "Runs stored on other machines" below):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 show.source(training.train_mnist_vgg)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Its parts:
 # * **A validation split.** 5,000 of the training digits, chosen with the seed, are
 #   held out for the curves; the 10,000 test digits are scored once, at the end.
@@ -431,11 +431,11 @@ show.source(training.train_mnist_vgg)
 # * **Augmentation** done in NumPy as the batches are made (`ShiftedBatches`): every digit is
 #   shifted at random, and rotated and zoomed where `rotation` and `zoom` are set.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 show.source(training.rotate_zoom)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Augmentation that suits digits
 # A digit stays the same digit if it is moved by a pixel or two, turned by a few degrees, or
 # written a little larger or smaller: writers do all three. It does not survive a flip, the
@@ -443,7 +443,7 @@ show.source(training.rotate_zoom)
 # a 6 turned upside down is a 9. Here are six training digits, then three augmented copies
 # of each (rotation up to 10 degrees, zoom up to 10%, shift up to 2 pixels), then the flips:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 augment = {"rotation": 10.0, "zoom": 0.1, "shift": 2}
 examples = data.to_float_images(mnist_x[:6])
 rng = np.random.default_rng(0)
@@ -454,7 +454,7 @@ grid = np.concatenate([examples, *copies, *flipped])
 plots.show_images(grid, labels=np.tile(mnist_y[:6], 6), ncols=6,
                   title="Rows: originals, three augmented copies, mirrored, turned 180°")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The augmented copies (rows 2 to 4) are still plainly the digits above them. In row 5 the
 # mirrored 5, 9 and 2 are no digits at all, and the mirrored 4 is a 4 written backwards
 # (which mirrored digits a trained network still reads right is exercise 4). In row 6 a half
@@ -469,7 +469,7 @@ plots.show_images(grid, labels=np.tile(mnist_y[:6], 6), ncols=6,
 # is asserted against `train_threshold`; after the run, the cost of rotation and zoom for one
 # epoch's digits, timed on 5,000 and scaled:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 record, model = training.train_mnist_vgg(size=settings.train_size, epochs=settings.train_epochs, shift=augment["shift"],
                                          rotation=settings.train_rotation, zoom=settings.train_zoom, seed=0, return_model=True)
@@ -478,7 +478,7 @@ print(f"{record['model']}: test accuracy {record['test_accuracy']:.2%} on {recor
       f"epochs: " + ", ".join(f"{seconds:.0f} s" for seconds in record["epoch_seconds"]))
 assert record["test_accuracy"] >= settings.train_threshold, record["test_accuracy"]
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 sample, start = data.to_float_images(mnist_x[:5000]), time.perf_counter()
 training.random_rotate_zoom(sample, augment["rotation"], augment["zoom"], np.random.default_rng(0))
@@ -486,7 +486,7 @@ seconds = time.perf_counter() - start
 print(f"rotation and zoom of 5,000 digits: {seconds:.1f} s; of the 55,000 of an epoch: "
       f"about {11 * seconds:.0f} s ({hardware.load_line()})")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 figure = plots.plot_history(record["curves"], title=f"{record['model']}, {record['epochs']} epochs "
                             "(training: augmented digits; validation: 5,000 held out)")
@@ -494,7 +494,7 @@ for axis in figure.axes:
     axis.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
 figure
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Training accuracy is measured on augmented digits while the model changes during the
 # epoch, validation accuracy on plain held-out digits at the epoch's end: the validation
 # curve can lie above the training curve (after the first epoch it lies far below).
@@ -506,7 +506,7 @@ figure
 # its accuracy, after this notebook's own run; a record without `rotation` and `zoom` was
 # written before those options existed, and trained with shifts only:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 stored = results.load_results("train")
 for run in [record, *stored]:
@@ -520,7 +520,7 @@ for run in [record, *stored]:
         print(f"   command: {' '.join(run['provenance']['command'])}\n   epochs after the first: "
               f"{min(later):.1f} to {max(later):.1f} s")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 gpu_runs = [run for run in stored if results.is_gpu(run)]
 if not gpu_runs:
@@ -534,7 +534,7 @@ at_gpu_settings = [run for run in gpu_runs if run["settings"]["size"] == setting
 assert at_gpu_settings, "no stored GPU run at this notebook's GPU settings"
 print(f"GPU runs stored: {len(gpu_runs)}, at this notebook's GPU settings: {len(at_gpu_settings)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The NVIDIA H200 ran the GPU settings (full width, 15 epochs, rotation and zoom): 99.65%
 # test accuracy after 78 s of training, above the GPU settings' threshold of 99.6% (asserted
 # for every GPU run). The same run with shifts only took 39 s and reached 99.70%. Rotation
@@ -546,7 +546,7 @@ print(f"GPU runs stored: {len(gpu_runs)}, at this notebook's GPU settings: {len(
 # The test digits' predictions, once. The *confusion matrix* counts, for every true digit
 # (row), how often each digit was predicted (column); the diagonal holds the right answers.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 test_images = data.to_float_images(mnist_test_x)
 predicted = model.predict(test_images, batch_size=500, verbose=0).argmax(axis=1)
 confusion = np.zeros((10, 10), int)
@@ -554,7 +554,7 @@ np.add.at(confusion, (mnist_test_y, predicted), 1)
 errors = np.flatnonzero(predicted != mnist_test_y)
 assert abs(len(errors) / len(mnist_test_y) - (1 - record["test_accuracy"])) < 1e-6  # evaluate agrees
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 figure, axis = plt.subplots(figsize=(4.8, 4), layout="constrained")
 off_diagonal = np.where(np.eye(10, dtype=bool), 0, confusion)
@@ -571,18 +571,18 @@ most = off_diagonal.max()
 pairs = [f"{row} read as {column}" for row, column in np.argwhere(off_diagonal == most)]
 print(f"most frequent confusion ({most} times each): " + "; ".join(pairs))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The diagonal (right answers) is left blank so that the few errors show; the most frequent
 # confusions (every pair tied for the largest count) are listed under the matrix. The first
 # 16 misclassified test digits, in test-set order, with their true label and the prediction
 # (red):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 plots.show_images(mnist_test_x[errors[:16]], labels=mnist_test_y[errors[:16]],
                   predictions=predicted[errors[:16]], ncols=8, title="Misclassified test digits")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Judge for yourself how many a person would read right: several have broken strokes,
 # unusual slants, or look half one digit and half another.
 #
@@ -591,7 +591,7 @@ plots.show_images(mnist_test_x[errors[:16]], labels=mnist_test_y[errors[:16]],
 # map shows where in a digit its filter responds (after batch normalisation and ReLU). The
 # filters share one colour scale (white is 0); each map is scaled to its own range.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 kernels = keras.ops.convert_to_numpy(model.get_layer("block1_conv1").kernel)[:, :, 0, :16]  # (3, 3, 16)
 extractor = keras.Model(model.input, model.get_layer("block1_relu1").output)
@@ -607,7 +607,7 @@ figure.suptitle(f"Top: the first 16 filters of block1_conv1 (red +, blue −); b
                 f"for test digit 0 (a {mnist_test_y[0]})", fontsize=9)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Look for edge detectors: filters positive (red) on one side and negative (blue) on the other,
 # whose maps light up along the strokes of one orientation; the layers above build larger
 # shapes from these.
@@ -630,7 +630,7 @@ plt.show()
 # * Next, [notebook 05b](05b_transfer_learning.ipynb): the network reused on Fashion-MNIST
 #   with few labels, batch normalisation's `training` trap, and saving as `.keras`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
 # run the cell. It says whether you are right, not what the answer is. Worked answers: [answers/05_mnist_vgg_answers.ipynb](answers/05_mnist_vgg_answers.ipynb).
@@ -640,29 +640,29 @@ plt.show()
 #
 #    *Hint:* halve and round down until you reach 0; count the poolings before that.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the number of poolings that fit 32x32
 exercises.check_exercise("05.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. What is the receptive field (in pixels, per side) of `block2_conv2` in the small MNIST VGG?
 #
 #    *Hint:* $r_l = r_{l-1} + (k_l - 1) j_{l-1}$; the pooling doubles the jump.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the side of block2_conv2's receptive field
 exercises.check_exercise("05.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 3. How many weights has `block2_conv1` of the small MNIST VGG (16 channels in, 32 out)?
 #
 #    *Hint:* followed by batch normalisation, the convolution has no bias.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the weights of block2_conv1
 exercises.check_exercise("05.3", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # 4. *(Open.)* Why no flips? Score the trained `model` on the 10,000 test digits mirrored left
 #    to right (`test_images[:, :, ::-1]`). Criterion: for each digit, its accuracy on mirrored
 #    digits against the plain ones; say which digits survive a mirror, and why a network

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 05b · VGG on MNIST, part 2: transfer learning, batch normalisation's trap, saving
 #
 # The second half of the MNIST VGG lesson (part 1 is [notebook 05](05_mnist_vgg.ipynb)): a
@@ -45,7 +45,7 @@
 # fetches the course's code; it runs without notebook 05. Without internet, point
 # `CNN_COURSE_DATA` at a folder holding `mnist.npz` and `fashion-mnist/`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it). `quiet.setup()` then imports TensorFlow with its start-up
@@ -53,7 +53,7 @@
 # runs as written; on a CPU the pretraining is shorter and the transfer runs use one seed and
 # fewer test images.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -72,7 +72,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -87,7 +87,7 @@ from support import models
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"train_size": "small", "pretrain_epochs": 1, "pretrain_batch": 64, "pretrain_threshold": 0.98,
          "transfer_epochs": 10, "transfer_seeds": 1, "transfer_test": 2000},
@@ -96,7 +96,7 @@ settings = hardware.choose_settings(
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("05b", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The pretrained network
 # A network trained on one task is a feature extractor for another (Yosinski et al., 2014,
 # measured how transferable each layer is). Here the pretrained network is notebook 05's
@@ -106,7 +106,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("05b", settings.gpu)
 # features, not the last tenth of a point). Its test accuracy is asserted against
 # `pretrain_threshold`:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 record, model = training.train_mnist_vgg(size=settings.train_size, epochs=settings.pretrain_epochs,
                                          batch_size=settings.pretrain_batch, shift=2, seed=0, return_model=True)
@@ -114,12 +114,12 @@ print(f"{record['model']}: MNIST test accuracy {record['test_accuracy']:.2%} aft
       f"{record['epochs']} epoch(s), {record['train_seconds']:.0f} s of training")
 assert record["test_accuracy"] >= settings.pretrain_threshold, record["test_accuracy"]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fashion-MNIST with few labels
 # The new task: Fashion-MNIST's ten classes of clothing, grey images of the digits' size,
 # with only a hundred labelled training images per class. Each seed draws other images:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 (fashion_x, fashion_y), (fashion_test_x, fashion_test_y) = data.load_fashion_mnist()
 fashion_test = data.to_float_images(fashion_test_x[:settings.transfer_test])
 fashion_test_labels = fashion_test_y[:settings.transfer_test].astype("int32")
@@ -132,12 +132,12 @@ def few_labels(seed, per_class=100):
                              for label in range(10)])
     return data.to_float_images(fashion_x[chosen]), fashion_y[chosen].astype("int32")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The *base* is the trained network up to its global average pooling, the *head* a new
 # dense layer with 10 outputs. `base(inputs, training=False)` keeps the base's batch
 # normalisation in inference mode even after the base is unfrozen (the trap, below).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def transfer_model(base_weights, inference_flag=True):
     """A fresh copy of the pretrained base with a new 10-way head; the base called with
     training=False when `inference_flag`, else plainly (the trap)."""
@@ -152,7 +152,7 @@ def transfer_model(base_weights, inference_flag=True):
 base_weights = keras.Model(model.input, model.get_layer("avg_pool").output).get_weights()
 print(f"the base gives {model.get_layer('avg_pool').output.shape[-1]} features per image")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Three ways to reuse it
 # Each way trains for `transfer_epochs` epochs on the same 1,000 images in batches of 32,
 # from `transfer_seeds` seeds:
@@ -163,7 +163,7 @@ print(f"the base gives {model.get_layer('avg_pool').output.shape[-1]} features p
 # * **full fine-tuning:** the frozen-base model, then everything unfrozen at Adam $10^{-4}$,
 #   as long again.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def fit_and_score(network, images, labels, learning_rate):
     """Compile with Adam at `learning_rate`, fit, and return the Fashion-MNIST test accuracy."""
     network.compile(optimizer=keras.optimizers.Adam(learning_rate), metrics=["accuracy"],
@@ -180,7 +180,7 @@ def from_scratch():
             layer.momentum = 0.9
     return network
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 transfer = {"from scratch": [], "frozen base": [], "full fine-tuning": []}
 for seed in range(settings.transfer_seeds):
@@ -194,7 +194,7 @@ for seed in range(settings.transfer_seeds):
     base.trainable = True
     transfer["full fine-tuning"].append(fit_and_score(network, images, labels, 1e-4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## How far one run can be trusted
 # The test set alone makes an accuracy $p$ measured on $n$ images uncertain: each image is
 # right or wrong, so the count of right answers is binomial, and its *standard error* (the
@@ -203,7 +203,7 @@ for seed in range(settings.transfer_seeds):
 # as if the two were scored on independent test sets; on the same images the true error of a
 # gap is usually smaller). Each gap is compared with twice its standard error:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 mean = {name: np.mean(scores) for name, scores in transfer.items()}
 for name, scores in transfer.items():
@@ -218,7 +218,7 @@ for first, second in itertools.combinations(transfer, 2):
     print(f"  {second} minus {first}: {100 * gap:+.1f} points, {verdict} 2 standard errors ({100 * twice:.1f} points)")
 assert min(transfer["frozen base"]) > 0.1 + 10 * max(error.values()), transfer  # far above chance (10%)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # What this run can separate, and what not. Features learnt on handwritten strokes do carry
 # over: one dense layer on the 64 frozen MNIST features classifies clothing at 65.7%, more
 # than ten standard errors above chance (one in ten; asserted). But the frozen base scored
@@ -239,7 +239,7 @@ assert min(transfer["frozen base"]) > 0.1 + 10 * max(error.values()), transfer  
 # objects, Section 4.2), frozen features transferred less well than between similar tasks,
 # and the more so the higher the layer they were taken from.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The batch-normalisation trap
 # Batch normalisation behaves differently in training mode (it normalises with the batch's
 # own mean and variance, and updates its moving averages) and in inference mode (it uses the
@@ -249,14 +249,14 @@ assert min(transfer["frozen base"]) > 0.1 + 10 * max(error.values()), transfer  
 # normalised with MNIST's statistics, suddenly sees features normalised with each Fashion
 # batch's. Measured on the frozen-base model of the last seed, before any weight changes:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def accuracy_in_batches(network, training_flag):
     """Accuracy on the 1,000 images, in batches of 32 as `fit` sees them, in the given mode."""
     right = [np.argmax(keras.ops.convert_to_numpy(network(images[i:i + 32], training=training_flag)), axis=1)
              == labels[i:i + 32] for i in range(0, len(images), 32)]
     return np.concatenate(right).mean()
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 trapped, trapped_base = transfer_model(base_weights, inference_flag=False)
 trapped.set_weights(head_weights)  # the same weights as the frozen-base model: base and trained head
@@ -266,7 +266,7 @@ print(f"accuracy on its 1,000 training images: inference mode {inference:.1%}, "
       f"training mode (what fit would use) {training_mode:.1%}")
 assert training_mode < inference / 2, (inference, training_mode)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The same weights, the same images: only the mode of batch normalisation differs, and the
 # accuracy falls from 68.8% to 10.2%, below half (asserted), about chance. That is the state
 # in which `fit` would start fine-tuning, and its first updates would be spent undoing the
@@ -277,13 +277,13 @@ assert training_mode < inference / 2, (inference, training_mode)
 # False` on a batch-norm layer also means inference mode, a special case; for other layers
 # "frozen state" and "inference mode" are separate.)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Save and reload
 # The `.keras` format is a zip of the architecture (as JSON), the weights and the compile
 # settings. The pretrained MNIST VGG, saved to a temporary folder and loaded back, must
 # predict exactly the same numbers:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 test_digits = data.to_float_images(data.load_mnist()[1][0][:1000])
 with tempfile.TemporaryDirectory() as folder:
     path = pathlib.Path(folder) / "mnist_vgg.keras"
@@ -295,11 +295,11 @@ after = reloaded.predict(test_digits, batch_size=500, verbose=0)
 np.testing.assert_array_equal(before, after)
 print(f"predictions on {len(test_digits):,} test digits: identical")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Identical to the last bit (asserted): weights and batch-norm statistics are stored exactly,
 # and the same operations run on the same machine.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 # * A network pretrained on MNIST (here notebook 05's MNIST VGG, one short run on a CPU) is a
 #   feature extractor: cut at its global average pooling, it gives 64 features per image,
@@ -315,7 +315,7 @@ print(f"predictions on {len(test_digits):,} test digits: identical")
 # * A `.keras` file holds the architecture, the weights and the compile settings, and
 #   reloads to identical predictions.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 # Each checked exercise is a cell with `answer = None`: put your answer in place of `None` and
 # run the cell. It says whether you are right, not what the answer is; the hint is there if
@@ -326,22 +326,22 @@ print(f"predictions on {len(test_digits):,} test digits: identical")
 #
 #    *Hint:* only the head trains; count its inputs from the last convolution's width.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the trainable weights of the frozen-base model, full width
 exercises.check_exercise("05b.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. How many weights does full fine-tuning train in the small base (the CPU settings) that
 #    the frozen base leaves alone? Count by hand, then compare with Keras.
 #
 #    *Hint:* the convolutions have no bias (batch normalisation follows them); of each
 #    batch-norm layer's four vectors, two are trained and two are moving averages.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the trainable weights of the small base
 exercises.check_exercise("05b.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## References
 # * H. Xiao, K. Rasul and R. Vollgraf. Fashion-MNIST: a Novel Image Dataset for Benchmarking
 #   Machine Learning Algorithms. arXiv:1708.07747, 2017.

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 06 · Measuring networks: timing done right, and the course's networks side by side
 #
 # Notebooks 01 to 04 counted parameters and FLOPs. This one measures time: how to time a
@@ -42,11 +42,11 @@
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
 # fetches the course's code. No data set is needed.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on Colab (notebook 01 explains it).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -65,7 +65,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -82,18 +82,18 @@ from support import counting, exercises, hardware, models, plots, results, show,
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # On a GPU the live timings use more steps and larger batches; on a CPU a few steps of the
 # small networks only.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"steps": 10, "warmup": 2, "matmul_size": 1024, "live_batch": 16},
     gpu={"steps": 50, "warmup": 10, "matmul_size": 4096, "live_batch": 128},
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("06", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Timing done right
 # ### What is timed
 # `timing.benchmark` times one **step**: the forward pass (`mode="forward"`), the forward and
@@ -110,20 +110,20 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("06", settings.gpu))
 #
 # The loop that applies rules 2 and 3, and the synchronisation it calls:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(timing.time_calls)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(timing.synchronise)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # LeNet-5's training step (notebook 01's network), batch 128. Every live timing here ends
 # with the machine's load average (the number of processes running or waiting for a core,
 # averaged over the last minute). The timing itself keeps the cores busy, so a load up to
 # about the number of cores is a quiet machine; well above it, other work shared the cores,
 # and the times are longer and more spread.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 lenet_step = timing.benchmark(models.lenet5(), batch_size=128, mode="train", steps=settings.steps,
                               warmup=settings.warmup)
@@ -134,7 +134,7 @@ print(f"timed steps: mean {1e3 * lenet_step['mean_s']:.2f} ± {1e3 * lenet_step[
 assert lenet_step["first_step_s"] > sum(lenet_step["times_s"])  # compiling costs more than all the timed steps
 print(hardware.load_line())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The first step costs many ordinary steps (asserted: more than all the timed steps
 # together): a benchmark that timed it would report the compiler. The ± is the **sample standard deviation** of the step times,
 # $s = \sqrt{\sum_i (t_i - \bar t)^2 / (n - 1)}$; the **median** (the middle time) is not
@@ -148,7 +148,7 @@ print(hardware.load_line())
 # memory). Is it slower than the compiled step? Measured at the same batch, with the
 # model's `jit_compile` (whether Keras compiled its predict function with XLA):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 predicting_lenet = models.lenet5()
 cost = timing.predict_on_batch_cost(predicting_lenet, 128, steps=settings.steps, warmup=settings.warmup)
@@ -157,14 +157,14 @@ print(f"LeNet-5, batch 128: compiled step {cost['compiled_step_ms']:.2f} ms; pre
       f"(NumPy): {cost['numpy_over_compiled']:.1f} x; Keras's jit_compile: {predicting_lenet.jit_compile}")
 print(hardware.load_line())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The ratio need not be above 1: Keras's `jit_compile="auto"` turns XLA off for TensorFlow
 # on a machine without a GPU (printed), so there `predict_on_batch` runs TensorFlow's own
 # kernels, while the harness's step is compiled with XLA; either can be the faster. On a GPU
 # each NumPy call also copies the batch over PCIe. Time the step you mean, and measure a
 # difference rather than assume it.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The source posts' statistics, checked
 # The source posts (notebook 01) copied the timing function of Google's
 # `alexnet_benchmark.py` (`num_steps_burn_in = 10`, `num_batches = 100`):
@@ -186,7 +186,7 @@ print(hardware.load_line())
 # *population* deviation (divided by $n$), smaller than the sample deviation by
 # $\sqrt{(n-1)/n}$. On the LeNet-5 step times above, checked against Python's `statistics`:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 times_s = lenet_step["times_s"]
 count = len(times_s)
@@ -197,7 +197,7 @@ assert math.isclose(posts_mean, statistics.fmean(times_s), rel_tol=1e-9)
 assert math.isclose(posts_sd, statistics.pstdev(times_s), rel_tol=1e-6)  # population, not sample
 assert math.isclose(lenet_step["std_s"], statistics.stdev(times_s), rel_tol=1e-9)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # With the source posts' 100 steps the ratio is $\sqrt{0.99}$, close to 1; with our few
 # steps, further from 1. Second problem: `total_duration_squared / n - mn * mn` subtracts two nearly equal
 # numbers, $\overline{t^2}$ and $\bar t^2$, whose difference is the variance. Their common digits
@@ -206,7 +206,7 @@ assert math.isclose(lenet_step["std_s"], statistics.stdev(times_s), rel_tol=1e-9
 # spread. The times that `time.time()` returns are about 1.7e9 seconds since 1970, so
 # summing those would lose everything. Adding a constant changes no deviation, but shows the digits lost:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 population_sd = statistics.pstdev(times_s)
 for shift in (0.0, 1e3, 1e5, 1e7, 1.7e9):
@@ -216,7 +216,7 @@ for shift in (0.0, 1e3, 1e5, 1e7, 1.7e9):
 assert not math.isclose(one_pass, population_sd, rel_tol=0.5)  # NaN, 0 or garbage at the last shift
 assert math.isclose(two_pass, population_sd, rel_tol=1e-2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The two-pass deviation (first the mean, then the squared differences from it) stays right;
 # the one-pass formula returns garbage, zero, or NaN (Chan, Golub and LeVeque 1983 compare
 # the algorithms and bound their errors). On real step durations both agree: the
@@ -228,7 +228,7 @@ assert math.isclose(two_pass, population_sd, rel_tol=1e-2)
 # summed: $100 \cdot mn$ is the sum of the summed durations, $100 (sd^2 + mn^2)$ the sum of
 # their squares. For $n$ summed durations, their mean and spread follow; only one $n$ fits:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 post_mn, post_sd = 1.572, 4.473  # printed by one source post, with num_batches = 100
 print(f"the post: {post_mn} +/- {post_sd} sec / batch, num_batches = 100")
 total, total_squared = 100 * post_mn, 100 * (post_sd**2 + post_mn**2)
@@ -237,13 +237,13 @@ for summed in (10, 11, 12):
     spread = f"spread {math.sqrt(variance):.2f} s" if variance > 0 else "impossible: negative variance"
     print(f"{summed} durations summed: mean {mean:.2f} s, {spread}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Ten summed steps are impossible, and twelve would need steps 4 s apart; eleven steady steps
 # of 14.29 s fit. Eleven is what the loop sums when its two `+=` lines sit under the print's
 # `if not i % 10:` without the burn-in guard: $i = 0, 10, \ldots, 100$, the first a burn-in
 # step. That loop, run on 110 steady steps at that mean, prints the post's figures:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def copied_time_tensorflow_run(durations, num_batches=100):
     """The loop with the `+=` lines under `if not i % 10:` and no burn-in guard; returns (mn, sd)."""
     total_duration = total_duration_squared = 0.0
@@ -259,13 +259,13 @@ mn, sd = copied_time_tensorflow_run([total / 11] * 110)
 print(f"110 steps of {total / 11:.2f} s: the copied loop prints {mn:.3f} +/- {sd:.3f} sec / batch")
 assert abs(sd - post_sd) < 0.01  # the deviation was not fitted: it follows from summing 11
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Eleven steps summed, divided by 100: about a tenth of the step time, and a "deviation" of
 # seconds from steady steps. A published fix of a related bug, soumith/convnet-benchmarks pull request #115 ("fixed TensorFlow code that
 # underestimated time and overestimated variability"): `if i > num_steps_burn_in` summed 99
 # steps and divided by 100. Simulated with constant 70 ms steps:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def off_by_one_time_tensorflow_run(durations, num_steps_burn_in=10, num_batches=100):
     """`i > num_steps_burn_in` instead of `>=`: sums 99 steps, divides by 100; returns (mn, sd)."""
     counted = [duration for i, duration in enumerate(durations) if i > num_steps_burn_in]
@@ -276,7 +276,7 @@ def off_by_one_time_tensorflow_run(durations, num_steps_burn_in=10, num_batches=
 mn, sd = off_by_one_time_tensorflow_run([0.070] * 110)  # SIMULATED: every step exactly 70 ms
 print(f"constant 70 ms steps: {1e3 * mn:.1f} +/- {1e3 * sd:.1f} ms / batch")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Steady steps read 1% too fast, with a spread that does not exist. Last, `time.time()`
 # around `session.run` also timed fetching the results to the host.
 #
@@ -286,7 +286,7 @@ print(f"constant 70 ms steps: {1e3 * mn:.1f} +/- {1e3 * sd:.1f} ms / batch")
 # convolutions only, 224x224 inputs with SAME padding, no LRN in the first version, whose
 # docstring gives the timings below. Built here to count it:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def google_benchmark_network(image_size=224):
     """The convolutional part timed by Google's alexnet_benchmark.py (first version, no LRN)."""
     x = inputs = keras.Input((image_size, image_size, 3), name="image")
@@ -303,12 +303,12 @@ benchmark_flops = counting.totals(counting.layer_table(google_benchmark_network(
 alexnet_flops = counting.totals(counting.layer_table(models.alexnet()))["flops"]
 print(f"{benchmark_flops / 1e9:.2f} GFLOPs per image, {benchmark_flops / alexnet_flops:.0%} of our AlexNet's")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The docstring's timings are for a batch of **128**. Its "forward-backward" rows compute the
 # gradients with no update: the course's `gradients` step. Converted per image and per FLOP
 # (3 forward passes of arithmetic for the gradients, as the harness counts them):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 benchmark_published = [  # github.com/tensorflow/models tutorials/image/alexnet/alexnet_benchmark.py, docstring
     ("Tesla K40c", "forward", 145, 1.5), ("Titan X", "forward", 70, 0.1),
     ("Tesla K40c", "gradients", 480, 48), ("Titan X", "gradients", 244, 30)]  # ms per batch of 128, +/- ms
@@ -320,7 +320,7 @@ for gpu, mode, ms_per_batch, spread in benchmark_published:
     print(f"{gpu:<10} {mode:<9} {ms_per_batch:>3} +/- {spread:>4} ms/batch = {ms_per_batch / 128:.2f} ms/image, "
           f"{images_per_s:6.0f} images/s, {tflops:.1f} TFLOP/s")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Per image, not per batch, is the only fair comparison across batch sizes; per FLOP, the
 # only fair one across networks (this one does about half our AlexNet's arithmetic).
 #
@@ -333,7 +333,7 @@ for gpu, mode, ms_per_batch, spread in benchmark_published:
 # (same parameters, input shape and FLOPs) when the side-by-side section builds it. The
 # files, newest last:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 records = results.load_results("bench")
 for record in records:
@@ -349,7 +349,7 @@ for record in records:
           f"predict_on_batch (NumPy) / compiled step: {predict['numpy_over_compiled']:.2f}")
 print("GPU results files:", sum(map(results.is_gpu, records)))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The CPU files were measured on the course's 2-core CPU, the three GPU files on an NVIDIA
 # H200 (Keras on JAX; `course/results/README.md` says how each was checked). Two figures
 # under each file say how fast the machine was: the load average and the
@@ -363,12 +363,12 @@ print("GPU results files:", sum(map(results.is_gpu, records)))
 # timed AlexNet, its AlexNet and VGG16 rows (`mixed_bfloat16` rows compute in a 16-bit format,
 # bfloat16, that notebook 06b defines):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 with_alexnet = [record for record in records if any(row["model"] == "alexnet" for row in record["results"])]
 print(results.bench_table(with_alexnet[-1:], models=["alexnet", "vgg_D"]))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Does the harness add time of its own?
 # A harness that wrapped the step in extra work would time itself. So the bench command
 # alternates rounds of the harness's step with rounds of `timing.bare_step`, the same step
@@ -376,7 +376,7 @@ print(results.bench_table(with_alexnet[-1:], models=["alexnet", "vgg_D"]))
 # `tf.function` with a `GradientTape`), on the same batch. The ratio of their medians should
 # be 1:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 harness, checks = results.harness_table(records)
 print(harness)
@@ -384,7 +384,7 @@ assert checks, "no results file has a harness check: run python -m support.bench
 for record, check in checks:  # on a GPU the course's bar is 10%; a shared 2-core CPU is noisier
     assert check["harness_over_bare"] <= (1.10 if results.is_gpu(record) else 1.25), check
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # On the H200 the four ratios lie between 0.987 and 1.011: the harness's step and the bare
 # `jax.jit` step take the same time, within the course's 10% bar (asserted for GPU files; the
 # shared CPU gets 25%).
@@ -396,7 +396,7 @@ for record, check in checks:  # on a GPU the course's bar is 10%; a shared 2-cor
 # split the step: backward = gradients − forward, update = train − gradients (medians; the
 # update is a small difference of two measured times, so it comes with its standard error):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 for record, model, parts in results.step_breakdowns(records, ["alexnet", "vgg_D"]):
     backward_forwards = parts["backward_ms"] / parts["forward_ms"]
@@ -408,7 +408,7 @@ for record, model, parts in results.step_breakdowns(records, ["alexnet", "vgg_D"
         assert 2 < backward_forwards <= 5 and -0.05 < update_share < 0.15, (model, parts)
 plots.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # On the course's CPU the backward pass costs more than the count's two forwards, and at most
 # five (asserted for every CPU file): the backward convolutions reach fewer FLOP/s than the
 # forward ones. That, not the update, is why a training step measures more than three
@@ -425,14 +425,14 @@ plots.plot_step_breakdown(records, ["alexnet", "vgg_D"])
 # written in a pass limited by memory traffic. `course/results/README.md`
 # goes further on VGG16: a profile of its step, kernel by kernel.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The course's networks side by side
 # Every network of the course, built at its input size, counted from its layers:
 # parameters, FLOPs per image (a multiply-add counts as 2), and activation memory per image
 # (every layer's output in float32, what a training step keeps for its backward pass).
 # Keras counts the parameters too (asserted equal):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 names = {"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg_A": "VGG A (11)", "vgg_B": "VGG B (13)",
          "vgg_C": "VGG C (16, 1x1)", "vgg_D": "VGG D (16)", "vgg_E": "VGG E (19)", "googlenet": "GoogLeNet",
          "inception_v3": "Inception v3", "mnist_vgg_full": "MNIST VGG"}
@@ -448,7 +448,7 @@ for name in names:
     del model
     keras.backend.clear_session()
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for name, size in sizes.items():
     print(f"{names[name]:<16} {size['input']:>9} {size['params'] / 1e6:8.3g} M params {size['flops'] / 1e9:8.3g} "
           f"GFLOPs {size['activation_mb']:7.3g} MB")
@@ -456,14 +456,14 @@ print(f"VGG D: {sizes['vgg_D']['flops'] / sizes['alexnet']['flops']:.0f} x AlexN
       f"{sizes['googlenet']['params'] / sizes['vgg_D']['params']:.0%} of VGG D's parameters, "
       f"{sizes['googlenet']['flops'] / sizes['vgg_D']['flops']:.0%} of its FLOPs")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # VGG D does many times AlexNet's arithmetic, and GoogLeNet has a few percent of VGG D's
 # parameters (the ratios are printed): a network's parameters say little about its FLOPs,
 # and activation memory follows neither. The VGG paper's Table 2 gives the
 # parameters of A to E in millions, and `keras.applications.VGG16` builds VGG D without
 # weights to compare with:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 vgg_table2 = {"A": 133, "B": 133, "C": 134, "D": 138, "E": 144}  # Simonyan and Zisserman 2015, Table 2
 for config, millions in vgg_table2.items():
     assert round(sizes[f"vgg_{config}"]["params"] / 1e6) == millions, config
@@ -473,14 +473,14 @@ print(f"VGG A-E match Table 2; keras.applications.VGG16: {reference.count_params
 del reference
 keras.backend.clear_session()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Time per image on this machine
 # The files' rows on the notebook's backend: for each network the newest file that timed it,
 # its time per image forward and per training step, and the share of the file's own measured
 # matrix-product rate (defined with the files above: the reference a network's FLOP/s are
 # read against):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 backend = keras.backend.backend()
 measured = {}  # model -> mode -> (row, record), the newest file of this backend
 for record in records:
@@ -497,7 +497,7 @@ def per_image_line(name, rows, source):
             f"{train['median_ms'] / train['batch_size']:9.2f} ms {100 * forward['fraction_of_matmul']:5.1f}% "
             f"{100 * train['fraction_of_matmul']:5.1f}%   {source}")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 print(f"{'network':<16} {'forward':>12} {'train step':>12} {'%matmul f/t':>12}   source")
 for name in names:
@@ -509,7 +509,7 @@ for name in names:
     else:
         print(f"{names[name]:<16} not in any {backend} results file")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The files were measured on different days, at different machine speeds (the matrix-product
 # rates in the source column), so times per image compare only within one file: VGG D, from
 # the faster day, looks faster than VGG B and C, which do fewer FLOPs. The share of the
@@ -520,7 +520,7 @@ for name in names:
 # enough to time here, live, at a batch of `settings.live_batch`, against a matrix product
 # timed now:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 live_matmul = timing.matmul_rate(size=settings.matmul_size, steps=settings.steps, warmup=settings.warmup)
 live = {}
@@ -535,7 +535,7 @@ for name in ("lenet5", "mnist_vgg_full"):
 print(f"matrix product {live_matmul['size']}x{live_matmul['size']}: {1e3 * live_matmul['tflops_per_s']:.0f} GFLOP/s")
 print(hardware.load_line())
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 big = [measured[name]["forward"][0]["fraction_of_matmul"] for name in ("alexnet", "vgg_D", "inception_v3")
        if name in measured and "forward" in measured[name]]
@@ -543,21 +543,21 @@ print(f"LeNet-5 forward, live: {live['lenet5']['forward']['fraction_of_matmul']:
       f"AlexNet, VGG D, Inception v3 in the files: {', '.join(f'{share:.0%}' for share in big)}")
 assert big and live["lenet5"]["forward"]["fraction_of_matmul"] < 0.5 * min(big)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Per image, time follows FLOPs only roughly. The big networks reach a good share of the
 # matrix-product rate, LeNet-5 a small one (asserted: less than half of the smallest of
 # theirs): each of its steps is too small to keep the cores busy, and its per-step cost is
 # shared by few FLOPs. Where a file and a live measurement cover the same network, they
 # differ by more than noise: another day, another batch, a smaller matrix product.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Published ImageNet error
 # Each network's ILSVRC-2012 validation error as its paper reports it, single network.
 # Evaluation protocols differ (AlexNet averages ten crops; VGG's Table 3 evaluates densely at
 # one scale; GoogLeNet and Inception v3 one crop), so the points are indicative, not a
 # controlled comparison. LeNet-5 and the MNIST VGG were not trained on ImageNet.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 published = {  # network: (top-1 %, top-5 %, source); None where the paper gives no figure
     "alexnet": (40.7, 18.2, "Krizhevsky et al. 2012, Table 2, 1 CNN"),
     **{f"vgg_{config}": (*errors, "Simonyan and Zisserman 2015, Table 3, S = Q = 256")
@@ -571,7 +571,7 @@ for name, (top1, top5, source) in published.items():
 labels = {"alexnet": "AlexNet*", "googlenet": "GoogLeNet", "inception_v3": "Inception v3", "vgg_A": "VGG A",
           **{f"vgg_{config}": config for config in "BCDE"}}  # the figure's labels
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def readable_log(axis, which="x"):
     """A log scale on `which` ("x", "y" or "xy") with ticks at 1, 2 and 5 per decade, written plainly."""
     for name in which:
@@ -581,7 +581,7 @@ def readable_log(axis, which="x"):
         scale.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
         scale.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
 for axis, quantity, unit, label in ((axes[0], "flops", 1e9, "GFLOPs per image"),
                                     (axes[1], "params", 1e6, "parameters, millions")):
@@ -597,7 +597,7 @@ for axis, quantity, unit, label in ((axes[0], "flops", 1e9, "GFLOPs per image"),
 axes[0].set_ylabel("ImageNet validation error (%)\ntop-1: squares, top-5: dots")
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Each network is labelled at its top-1 error (at its top-5 where the paper gives no top-1,
 # GoogLeNet). AlexNet*: the error is the paper's grouped two-GPU network's, the point our
 # ungrouped one's, which has more parameters and FLOPs (notebook 02). Against FLOPs (left):
@@ -608,7 +608,7 @@ plt.tight_layout()
 # protocols differ (above), so read the gaps of a point or so as no gap at all.
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 # * Time a compiled step, after warm-up (the first step compiles), synchronised, on a batch
 #   already on the device; report per image, with the median and the sample deviation.
@@ -632,20 +632,20 @@ plt.tight_layout()
 #
 #    *Hint:* the side-by-side table gives forward FLOPs per image; a training step counts 3.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: GFLOPs of one training step of VGG E, batch 32
 exercises.check_exercise("06.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. Step times of 10, 11 and 12 ms: what is their sample standard deviation in ms?
 #
 #    *Hint:* divide the sum of squared differences from the mean by $n - 1$.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 answer = None  # your answer: the sample standard deviation, in ms
 exercises.check_exercise("06.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # 3. (Open.) On a GPU (Colab), time our AlexNet with `timing.benchmark` and compare your
 #    images per second with the Titan X's, per image and per FLOP.
 #

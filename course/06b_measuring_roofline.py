@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 06b · Measuring networks, part 2: how cost grows, a roofline, GPUs and precision
 #
 # The second half of the measuring lesson (part 1 is [notebook 06](06_measuring.ipynb): timing
@@ -44,11 +44,11 @@
 # it from the README's "Open in Colab" link and run the cells in order: the first cell
 # fetches the course's code; it runs without notebook 06. No data set is needed.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on Colab (notebook 01 explains it).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -67,7 +67,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -83,11 +83,11 @@ from support import exercises, hardware, models, results, roofline, show, sizing
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # On a GPU the live timings use more steps, larger batches and larger arrays; on a CPU a few
 # steps of small networks only.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"steps": 10, "warmup": 2, "matmul_size": 1024, "batches": [1, 4, 16, 64, 256],
          "image_sizes": [28, 56, 112], "copy_megabytes": 128},
@@ -96,13 +96,13 @@ settings = hardware.choose_settings(
 )
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("06b", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The results files of notebook 06 (`course/results/`, measured by `python -m support.bench`),
 # validated, and the networks' names. Each file holds its run's matrix-product rate, the
 # FLOP/s of one large compiled matrix product (`timing.matmul_rate`): the ceiling a network's
 # FLOP/s are read against.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 names = {"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg_A": "VGG A (11)", "vgg_B": "VGG B (13)",
          "vgg_C": "VGG C (16, 1x1)", "vgg_D": "VGG D (16)", "vgg_E": "VGG E (19)", "googlenet": "GoogLeNet",
@@ -117,13 +117,13 @@ for record in records:
             cpu_forward[row["model"]] = (row, record)
 print(f"{len(records)} results files; CPU forward rows of {', '.join(names[name] for name in cpu_forward)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## How cost grows
 # The FLOPs of a step grow in proportion to the batch, and for a convolutional network in
 # proportion to the number of pixels. Time does so only where the device is kept busy.
 # First the batch: LeNet-5's forward step at several batch sizes, time per image:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 lenet = models.lenet5()
 batch_ms = {}
@@ -135,14 +135,14 @@ print(hardware.load_line())
 per_image = [batch_ms[batch] / batch for batch in settings.batches]
 assert min(per_image[1:]) < 0.5 * per_image[0]  # a batch amortises the step's fixed cost
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The FLOPs per image are the same at every batch, yet the time per image falls severalfold
 # from batch 1 (asserted: below half of it at some larger batch): a step has a fixed cost (calling
 # the compiled function, starting the threads, reading the weights), which a small batch
 # pays for few images. Next the image: the small MNIST VGG of notebook 05 ends in global
 # average pooling, so it accepts any image size. Its FLOPs grow with the pixels:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 image_rows = []
 for side in settings.image_sizes:
@@ -157,7 +157,7 @@ print(f"{image_rows[0]['side']} -> {image_rows[-1]['side']} pixels a side: FLOPs
       f"{time_growth:.1f}: time grew {'less' if time_growth < flop_growth else 'more'} than the FLOPs")
 print(hardware.load_line())
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def readable_log(axis, which="x"):
     """A log scale on `which` ("x", "y" or "xy") with ticks at 1, 2 and 5 per decade, written plainly."""
     for name in which:
@@ -167,7 +167,7 @@ def readable_log(axis, which="x"):
         scale.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
         scale.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
-# %%
+# %% slideshow={"slide_type": "-"}
 figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
 left.plot(list(batch_ms), [batch_ms[b] / b * 1e3 for b in batch_ms], "o-")
 left.set(xlabel="batch size (log scale)", ylabel="µs per image (log scale)",
@@ -184,7 +184,7 @@ readable_log(right, "xy")
 right.legend(fontsize=8)
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Left: per image, time falls with the batch until the fixed cost is shared by enough images
 # (on a shared CPU the curve can wobble from run to run). Right: the dashed line is time
 # proportional to FLOPs, from the smallest image. Where time grew less than the FLOPs (the
@@ -193,7 +193,7 @@ plt.tight_layout()
 # grew more, the line runs above: the FLOP/s fell as the images grew. Either way, linear in
 # FLOPs is the rule only for steps large enough to fill the device.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where the time goes: a roofline
 # A layer that does $F$ FLOPs and moves $B$ bytes between memory and the processor has the
 # **arithmetic intensity** $I = F/B$, FLOPs per byte. A device that computes at most $P$
@@ -209,15 +209,15 @@ plt.tight_layout()
 # take it above (Williams et al. 2009, section "Tying the 3Cs to operational intensity").
 # So these $B$ and $I$ are estimates, not bounds:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(roofline.layer_rows)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # $P$ is this machine's matrix-product rate and $W$ its memory bandwidth, both measured here:
 # $W$ with `roofline.copy_bandwidth`, a compiled `x + 1` over an array far larger than the
 # caches (each step reads and writes every value):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 live_matmul = timing.matmul_rate(size=settings.matmul_size, steps=settings.steps, warmup=settings.warmup)
 bandwidth = roofline.copy_bandwidth(megabytes=settings.copy_megabytes, steps=settings.steps, warmup=settings.warmup)
@@ -227,11 +227,11 @@ print(f"P = {compute_rate / 1e9:.0f} GFLOP/s (matrix product), W = {bandwidth['g
       f"{bandwidth['megabytes']} MiB): ridge point at {ridge:.1f} FLOPs per byte")
 print(hardware.load_line())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Per layer type of VGG16 and Inception v3, one image: the share of the FLOPs, the share of
 # the bytes, and the middle (median) intensity of the type's layers, against the ridge:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 networks = {name: models.BUILDERS[name]() for name in ("vgg_D", "inception_v3")}
 for name, model in networks.items():
     rows = roofline.layer_rows(model, batch_size=1)
@@ -242,7 +242,7 @@ for name, model in networks.items():
         print(f"{'':<14}{kind:<28}{sum(r['flops'] for r in typed) / flops:7.1%}{sum(r['bytes'] for r in typed) / moved:7.1%}"
               f"{np.median([r['intensity'] for r in typed]):11.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The convolutions do nearly all the FLOPs, at intensities of tens to hundreds of FLOPs per
 # byte (the medians printed), right of the ridge: they can run near the matrix-product
 # rate. Pooling, batch normalisation and activations do about one FLOP per byte or less: far
@@ -252,7 +252,7 @@ for name, model in networks.items():
 # three batches, then timed alone at batch 1 against what the roof predicts: its bytes over
 # $W$ if memory limits it, its FLOPs over $P$ if arithmetic does:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 fc1 = {batch: next(row for row in roofline.layer_rows(networks["vgg_D"], batch_size=batch) if row["name"] == "fc1")
        for batch in (1, 8, 512)}
@@ -266,7 +266,7 @@ print(f"fc1 alone, batch 1: {fc1_ms:.2f} ms measured; bytes / W = {memory_ms:.2f
 print(hardware.load_line())
 assert fc1_ms > 0.5 * memory_ms and fc1_ms > 2 * compute_ms  # set by its bytes, not by its FLOPs
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # At batch 1, fc1 takes at least about the time its bytes need (asserted: more than half of
 # bytes over $W$, and more than twice FLOPs over $P$): a small-batch dense layer is
 # memory-bound, and a faster processor would not help it. It grows compute-bound as the
@@ -277,7 +277,7 @@ assert fc1_ms > 0.5 * memory_ms and fc1_ms > 2 * compute_ms  # set by its bytes,
 # files hold no memory bandwidth, so the bandwidth roof is the $W$ measured above, today:
 # the two roofs come from different runs, and the ridge they give is printed:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 figure, axes = plt.subplots(1, 2, figsize=(12, 4.4))
 checked = {}
@@ -294,7 +294,7 @@ for axis, name in zip(axes, ("vgg_D", "inception_v3")):
           f"(today): ridge at {file_rate / bandwidth['bytes_per_s']:.1f} FLOPs per byte")
 plt.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # A layer's attainable rate is the roof at its intensity by definition, so the layers are
 # drawn where they carry information: as a rug along the bottom, one tick per layer at its
 # intensity, one row per layer type, the tick larger for a larger share of the FLOPs. The
@@ -303,7 +303,7 @@ plt.tight_layout()
 # ceiling, not the hardware's peak). Its share of the whole roof, whose $W$ was measured
 # today, perhaps on a busier machine, is printed beside:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 for name, (measured_rate, roof, file_rate) in checked.items():
     print(f"{names[name]}: measured {measured_rate / 1e9:.0f} GFLOP/s: {measured_rate / file_rate:.0%} of its run's "
@@ -312,7 +312,7 @@ for name, (measured_rate, roof, file_rate) in checked.items():
 del networks
 keras.backend.clear_session()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Both networks run at a large share of their run's matrix-product rate (printed): their
 # time goes into convolutions, which are compute-bound. The memory-bound
 # layers (pooling, batch normalisation, activations) are many but small, and XLA (the
@@ -326,7 +326,7 @@ keras.backend.clear_session()
 # the right, which gives the memory-bound layers a larger share of the time. Measure both
 # rates there with the same two functions.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The course's networks on a GPU
 # The GPU files come from an NVIDIA H200, with Keras on JAX. JAX computes float32
 # convolutions and matrix products in **TF32** on such a GPU by default (JAX's documentation,
@@ -336,7 +336,7 @@ keras.backend.clear_session()
 # specification; the H200 has the same chip). Per image, medians, and the share of the file's
 # matrix-product rate (from the median, as every rate):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 gpu_measured = {}  # (model, precision) -> mode -> (row, record), from the GPU files
 for record in filter(results.is_gpu, records):
@@ -352,14 +352,14 @@ def gpu_line(name, precision):
             f"{1e3 * train['median_ms'] / train['batch_size']:9.1f} µs "
             f"{forward['fraction_of_matmul']:6.1%} {train['fraction_of_matmul']:6.1%}")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 print(f"{'network':<16} {'forward':>11} {'train step':>12} {'%matmul f/t':>13}   (float32, i.e. TF32, batch 32)")
 for name in names:
     if (name, "float32") in gpu_measured:
         print(gpu_line(name, "float32"))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # On the H200 a VGG16 image costs 114.8 µs forward and 576.7 µs per training step. The VGGs
 # reach 61.9% to 80.0% of the float32 matrix product's rate forward and 38.0% to 48.4% per
 # training step, VGG E the most of them. GoogLeNet and Inception v3, built of many smaller
@@ -368,13 +368,13 @@ for name in names:
 # 0.0%: a step of about 0.2 ms that does almost no arithmetic. On a GPU, even more than on a
 # CPU, time follows FLOPs only for networks large enough to fill the device.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # No GPU of ours ran the course's code in TensorFlow, but TensorFlow's own 2017 benchmark
 # timed two of its networks on older GPUs. Quoted, not measured here (the source, hardware,
 # precision, batch and framework are beside the figures), against what the course's FLOP
 # counts allow at each GPU's float32 peak (NVIDIA's datasheets, with boost clock):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 quoted = [  # QUOTED: TensorFlow's benchmarks page (tensorflow/docs_src/performance/benchmarks.md, May 2017):
     # tf_cnn_benchmarks, TensorFlow 1.x, float32, SGD, synthetic data, training, one GPU; peak float32 TFLOP/s
     ("Tesla P100 (DGX-1)", 10.6, "vgg_D", 64, 154), ("Tesla P100 (DGX-1)", 10.6, "inception_v3", 64, 142),
@@ -385,14 +385,14 @@ for gpu, peak_tflops, name, batch, images_per_s in quoted:
     print(f"{gpu:<28} {names[name]:<13} batch {batch}: {images_per_s:5.1f} images/s quoted; its peak of "
           f"{peak_tflops} TFLOP/s allows {allowed:4.0f}: {images_per_s / allowed:.0%} of it")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Inception v3 reaches 46% and 24% of what the peaks allow, as on the H200 far less than
 # VGG16. VGG16 on the P100 passes it: 135%. So the count at the peak rate is no bound. It
 # counts the direct convolution, and cuDNN can compute a 3x3 convolution with Winograd's
 # algorithm, in fewer multiplications (Lavin and Gray 2016); likely the reason, not measured
 # here. Like the roofline's bytes, a FLOP count is an estimate of the work actually done.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Precision: float32, float16 and bfloat16
 # A float32 number has 8 exponent bits and 23 stored fraction bits: about 7 decimal digits,
 # over a range to $3.4 \times 10^{38}$. **float16** keeps 10 fraction bits but only 5 exponent
@@ -404,7 +404,7 @@ for gpu, peak_tflops, name, batch, images_per_s in quoted:
 # what is below half of the smallest subnormal rounds to 0 (a tiny gradient, say). As the
 # formats describe themselves (NumPy's `finfo`, and `ml_dtypes`' for bfloat16):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 formats = {"float32": np.finfo(np.float32), "float16": np.finfo(np.float16),
            "bfloat16": ml_dtypes.finfo(ml_dtypes.bfloat16)}
 for name, info in formats.items():
@@ -412,12 +412,12 @@ for name, info in formats.items():
           f"{float(info.smallest_normal):.2g}, smallest subnormal {float(info.smallest_subnormal):.2g}")
 assert [int(np.log2(float(info.eps))) for info in formats.values()] == [-23, -10, -7]  # the fraction bits
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # Rounding through each type shows what those figures mean, on numbers chosen away from the
 # half-way points between two numbers of a format (there a tie is broken towards an even last
 # bit, which would show the tie rule, not the resolution):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 probes = np.array([1 + 2 ** -7, 1 + 2 ** -10, 1 + 0.6 * 2 ** -7, 70_000.0, 1e-8], dtype="float32")
 rounded = {dtype: keras.ops.convert_to_numpy(keras.ops.cast(keras.ops.cast(probes, dtype), "float32"))
            for dtype in ("float16", "bfloat16")}
@@ -429,7 +429,7 @@ bits = probes.view(np.uint32).astype(np.uint64)  # bfloat16 = float32's top 16 b
 by_hand = ((bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000).astype(np.uint32).view(np.float32)
 assert np.array_equal(by_hand, rounded["bfloat16"])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # float16 keeps $1 + 2^{-7}$ and $1 + 2^{-10}$ (its epsilon), but overflows at 70,000 and
 # flushes $10^{-8}$ to zero. bfloat16 keeps the large and the small number, roughly (70,000
 # becomes 70,144), rounds $1 + 2^{-10}$ to 1, and $1 + 0.6 \cdot 2^{-7}$ up to $1 + 2^{-7}$:
@@ -442,14 +442,14 @@ assert np.array_equal(by_hand, rounded["bfloat16"])
 # before the backward pass (Keras's `LossScaleOptimizer`), so that small gradients do not
 # flush to zero. Under the policy, a layer's two dtypes:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 with timing.precision_policy("mixed_bfloat16"):
     dense = keras.layers.Dense(4)
     dense.build((None, 8))
 print(f"mixed_bfloat16 Dense: computes in {dense.compute_dtype}, keeps its kernel in {dense.kernel.dtype}")
 assert dense.compute_dtype == "bfloat16" and dense.kernel.dtype == "float32"
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # What lower precision buys depends on the hardware. A GPU with tensor cores runs float16
 # products faster than float32 ones, and bfloat16 ones too from NVIDIA's Ampere generation on
 # (the A100: NVIDIA's A100 architecture whitepaper, 2020). The T4 that Colab often lends is a
@@ -459,7 +459,7 @@ assert dense.compute_dtype == "bfloat16" and dense.kernel.dtype == "float32"
 # course's CPU files hold float32 rows only. On the H200, the GPU files' `mixed_bfloat16` rows,
 # per image, and the ratio of each median to the float32 (TF32) one:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 print(f"{'network':<16} {'forward':>11} {'train step':>12} {'%matmul f/t':>13}  bfloat16/float32 f/t")
 ratios = {}
@@ -476,7 +476,7 @@ rates = {p: gpu_measured["vgg_D", "float32"]["train"][1]["matmul"][p]["tflops_pe
 print("its file's matrix products:", ", ".join(f"{p} {rate:.0f} TFLOP/s" for p, rate in rates.items()),
       f"(x {rates['mixed_bfloat16'] / rates['float32']:.1f})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Mixed bfloat16 pays where large convolutions dominate: the VGGs' training steps take 0.52 to
 # 0.61 of their float32 time, their forward passes 0.65 to 0.75. That is less than the
 # matrix products promise (bfloat16 at 678 TFLOP/s against 357 for TF32, 1.9 times).
@@ -488,7 +488,7 @@ print("its file's matrix products:", ", ".join(f"{p} {rate:.0f} TFLOP/s" for p, 
 # training step, half of the GPU's time goes outside the convolutions (the profile in
 # `course/results/README.md`).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 # * Time per image falls with the batch until the fixed cost of a step is shared by enough
 #   images; time grows in proportion to FLOPs only for steps large enough to fill the device.
@@ -515,11 +515,11 @@ print("its file's matrix products:", ", ".join(f"{p} {rate:.0f} TFLOP/s" for p, 
 #    *Hint:* FLOPs $2 \cdot 64 \cdot 25088 \cdot 4096$; bytes: the weights and biases once,
 #    the 64 inputs and the 64 outputs, 4 bytes each.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: FLOPs per byte of fc1 at batch 64
 exercises.check_exercise("06b.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # 2. (Open.) Repeat the batch-size measurement for the training step of the small MNIST VGG
 #    (`models.mnist_vgg("small")`). From which batch on does the time per image stop falling?
 #

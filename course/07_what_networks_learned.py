@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 07 · What the networks learned: feature maps, filters, occlusion, saliency, Grad-CAM
 #
 # Notebooks 01 to 06 built, trained and measured convolutional networks. This one asks what a
@@ -44,14 +44,14 @@
 # fetches the course's code. Without internet, point `CNN_COURSE_DATA` at a folder holding
 # `mnist.npz` and `fashion-mnist/`.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 # The first cell makes the course's package `support` importable here, in a checkout or on
 # Colab (notebook 01 explains it). `quiet.setup()` then imports TensorFlow with its start-up
 # chatter silenced. On a GPU the lesson runs as written; on a CPU it trains on fewer images
 # and maps fewer of them.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.
 import importlib.util, os, pathlib, subprocess, sys
 
@@ -70,7 +70,7 @@ if importlib.util.find_spec("support") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     sys.path.insert(0, str(course))
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 from support import quiet
 
 quiet.setup()
@@ -86,7 +86,7 @@ from support import sizing, training
 keras.utils.set_random_seed(0)
 print("Keras", keras.__version__, "on", keras.backend.backend())
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = hardware.choose_settings(
     cpu={"train_images": 16000, "epochs": 1, "marker_images": 4000, "ascent_steps": 100, "map_images": 16,
          "sanity_images": 8},
@@ -94,7 +94,7 @@ settings = hardware.choose_settings(
          "sanity_images": 32})
 colab = sizing.print_colab_estimate(sizing.lesson_workloads("07", settings.gpu))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two networks, trained here
 # The course never downloads trained weights, so it trains its own: the MNIST VGG (notebook
 # 05's `mnist_vgg("small")`, three stages of 3x3 convolutions with batch normalisation) and
@@ -104,7 +104,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("07", settings.gpu))
 # $m$ keeps a share $m^n$ of its starting value after $n$ updates; the short CPU run makes 250
 # updates, too few for 0.99 to forget its start:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 updates = settings.train_images * settings.epochs // 64  # batches of 64
 print(f"{updates} updates: momentum 0.99 keeps {0.99 ** updates:.1%} of its start, 0.9 keeps {0.9 ** updates:.1e}")
 
@@ -116,7 +116,7 @@ def set_batch_norm_momentum(model, momentum=0.9):
     return model
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 mnist = training.prepare_mnist(limit_train=settings.train_images)
 keras.utils.set_random_seed(0)
@@ -126,7 +126,7 @@ vgg_accuracy = vgg.evaluate(mnist["x_test"], mnist["y_test"], verbose=0)[1]
 print(f"MNIST VGG: test accuracy {vgg_accuracy:.2%} on {len(mnist['x_test']):,} digits")
 assert vgg_accuracy >= 0.95
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 (fashion_x, fashion_y), (fashion_test_x, fashion_test_y) = data.load_fashion_mnist()
 fashion_x, fashion_test_x = data.to_float_images(fashion_x), data.to_float_images(fashion_test_x)
@@ -141,7 +141,7 @@ fashion_accuracy = fashion_net.evaluate(fashion_test_x, fashion_test_y, verbose=
 print(f"AlexNet-style network: test accuracy {fashion_accuracy:.2%} on {len(fashion_test_x):,} Fashion-MNIST images")
 assert fashion_accuracy >= 0.75
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Neither is trained to the end (notebook 05 takes the MNIST VGG past 99%), but both
 # classify far above chance (10%), which is all the maps below need. The maps describe these
 # networks; another training run gives somewhat different ones.
@@ -152,7 +152,7 @@ assert fashion_accuracy >= 0.75
 # layers named. Each stage of the MNIST VGG halves the grid and doubles the channels, while
 # the *receptive field* of a position (notebook 01: the input pixels it depends on) grows:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 stages = ["block1_relu2", "block2_relu2", "block3_relu2"]
 digit = mnist["x_test"][0]
 maps = interpret.feature_maps(vgg, digit, stages)
@@ -162,7 +162,7 @@ for name in stages:
     print(f"{name}: {height}x{width} grid, {channels} channels, receptive field {fields[name][0].size}x"
           f"{fields[name][1].size} pixels")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure = matplotlib.figure.Figure(figsize=(9, 3.6), layout="constrained")
 axes = figure.subplots(3, 8)
 for row, name in enumerate(stages):
@@ -175,7 +175,7 @@ for row, name in enumerate(stages):
 figure.suptitle(f"The most active feature maps of the MNIST VGG for one test digit (a {mnist['y_test'][0]})", fontsize=10)
 figure
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The first stage's maps still look like the digit, each picking out some of its strokes or
 # edges, because each position sees a 5x5 patch. By the third stage the grid is 7x7, each
 # position's field (32x32) covers the whole 28x28 image, and the maps no longer look like the
@@ -189,10 +189,10 @@ figure
 # the pixel range [0, 1] of real digits. The channels are taken before their ReLU (at the
 # batch normalisation), where the gradient is never zero everywhere:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show.source(interpret.filters_by_gradient_ascent)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 ascent_layers = ["block1_bn2", "block2_bn2", "block3_bn2"]
 channels = list(range(8))
@@ -208,7 +208,7 @@ for name in ascent_layers:
     maps[f"ascent {name}"], beaten_in_all = images, beaten_in_all + beaten
 print(f"all three stages: {beaten_in_all} of {len(channels) * len(ascent_layers)} channels")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 figure = matplotlib.figure.Figure(figsize=(9, 3.6), layout="constrained")
 axes = figure.subplots(3, 8)
 for row, name in enumerate(ascent_layers):
@@ -220,7 +220,7 @@ for row, name in enumerate(ascent_layers):
 figure.suptitle("Inputs found by gradient ascent for channels 0 to 7 of each stage (pixel range 0 to 1)", fontsize=10)
 figure
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Some first-stage channels prefer oriented stripes, others an almost uniform white or dark
 # image (a channel that responds to brightness). The deeper stages prefer textures of checks,
 # bars and blobs repeated over the whole image: their units see large fields, and the mean
@@ -237,10 +237,10 @@ figure
 # are distractors; the marker is the answer. The network is small and ends in a global average
 # pooling, for reasons that Grad-CAM will make clear:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(interpret.marker_network)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 (digits, _), (test_digits_uint8, _) = data.load_mnist()
 marker_x, marker_y, _ = interpret.marker_images(digits, settings.marker_images, seed=0)
@@ -254,7 +254,7 @@ marker_accuracy = marker_net.evaluate(marker_test_x, marker_test_y, verbose=0)[1
 print(f"marker network: test accuracy {marker_accuracy:.1%} on {len(marker_test_x)} images")
 assert marker_accuracy >= 0.98
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Occlusion
 # Zeiler and Fergus (2014, Section 4.2) covered part of the image with a grey square and
 # watched the probability of the right class: where covering hurts, the network was looking.
@@ -262,18 +262,18 @@ assert marker_accuracy >= 0.98
 # each position; `occlusion_per_pixel` gives each pixel the mean drop over the patches that
 # cover it. Here the patch is the marker's size and the fill is 0, the background:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(interpret.occlusion_map)
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def occlusion(model, image, label, patch=6, stride=1):
     baseline = float(model.predict(image[None], verbose=0)[0, label])
     probabilities = interpret.occlusion_map(model, image, label, patch=patch, stride=stride)
     return interpret.occlusion_per_pixel(probabilities, image.shape, patch, stride, baseline)
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Saliency and Grad-CAM
 # Both use the gradient of the class *score* $y^c$, the network's output before the softmax
 # (`interpret.logits_model` strips the softmax off the last layer).
@@ -286,17 +286,17 @@ def occlusion(model, image, label, patch=6, stride=1):
 #   $\sum_k \alpha_k A^k$. The map has the layer's resolution; `upsample` brings it to the
 #   image's.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(interpret.grad_cam)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Grad-CAM has a case that can be worked out by hand. After global average pooling and a
 # dense layer, $y^c = \sum_k w_{kc} \frac{1}{Z} \sum_{ij} A^k_{ij} + b_c$, so
 # $\partial y^c / \partial A^k_{ij} = w_{kc}/Z$, $\alpha_k = w_{kc}/Z$, and Grad-CAM is the
 # positive part of $\sum_k w_{kc} A^k$ divided by $Z$: the class activation map (CAM) of Zhou
 # et al. (2016), computed without any gradient. On the marker network:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 image = marker_test_x[np.flatnonzero(marker_test_y)[0]]
 conv3 = interpret.feature_maps(marker_net, image, ["conv3"])["conv3"]  # (7, 7, 32)
@@ -306,13 +306,13 @@ computed = interpret.grad_cam(marker_net, image, 1, "conv3")
 print(f"largest difference {np.abs(computed - by_hand).max():.1e}, map maximum {by_hand.max():.3f}")
 np.testing.assert_allclose(computed, by_hand, rtol=1e-4, atol=1e-6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The three maps on the known answer
 # For each test image with a marker, take each map's 36 strongest pixels (as many as the
 # marker has) and count the share that lies inside the marker (`interpret.top_overlap` with
 # the marker's mask). A map that picked pixels at random would score 36/784, about 4.6%:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 def marker_scores(image, corner):
     mask = interpret.marker_mask(corner)
@@ -329,7 +329,7 @@ for name in ("occlusion", "saliency", "Grad-CAM"):
     print(f"{name:9}: {np.mean(shares):.0%} of the top pixels inside the marker (lowest {np.min(shares):.0%}), "
           f"over {len(shares)} images; chance {36 / 784:.1%}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 shares = {name: np.mean([scores[name] for _, scores in marker_results]) for name in ("occlusion", "saliency", "Grad-CAM")}
 assert all(share > 5 * 36 / 784 for share in shares.values()), shares  # every map finds the marker
@@ -337,7 +337,7 @@ interpret.plot_maps(marker_test_x[with_marker[:3]], {name: [found[name] for foun
                                                     for name in shares},
                     title="Where each map points, on images whose answer (the white square) is known")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # All three find the marker far above chance (4.6%), and the figure shows how differently.
 # Occlusion puts 95% of its top pixels on the square, as it should: covering the square is
 # what removes the evidence. Grad-CAM (84%) lights up a blob on and around it, as coarse as
@@ -353,7 +353,7 @@ interpret.plot_maps(marker_test_x[with_marker[:3]], {name: [found[name] for foun
 # before its classifier: `block3_relu2` of the MNIST VGG (7x7) and `conv5` of the AlexNet-style
 # network (6x6).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def three_maps(model, image, label, layer):
     return {"occlusion": occlusion(model, image, label, patch=6, stride=2),
             "saliency": interpret.saliency_map(model, image, label),
@@ -365,7 +365,7 @@ networks = {"MNIST VGG": (vgg, mnist["x_test"], mnist["y_test"], "block3_relu2")
 all_maps = {name: [three_maps(model, x[i], int(y[i]), layer) for i in range(settings.map_images)]
             for name, (model, x, y, layer) in networks.items()}
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 pairs = [("occlusion", "saliency"), ("occlusion", "Grad-CAM"), ("saliency", "Grad-CAM")]
 agreement = {}
@@ -381,7 +381,7 @@ fashion = "AlexNet-style (Fashion)"
 assert agreement[fashion, "occlusion", "Grad-CAM"] > 0.2 > max(agreement[fashion, "occlusion", "saliency"],
                                                                agreement[fashion, "saliency", "Grad-CAM"])
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 rows = [(name, index) for name in all_maps for index in range(2)]
 interpret.plot_maps([networks[name][1][index] for name, index in rows],
                     {method: [all_maps[name][index][method] for name, index in rows]
@@ -389,7 +389,7 @@ interpret.plot_maps([networks[name][1][index] for name, index in rows],
                     row_labels=[f"{name.split(' ')[0]} {index}" for name, index in rows],
                     title="Occlusion, saliency and Grad-CAM for the true class, two test images per network")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # On the MNIST VGG every pair of methods shares 26% to 33% of its top pixels, well above the
 # 10% of unrelated maps. On the AlexNet-style network, occlusion and Grad-CAM share 36% (with a
 # wide spread between images, sd 27%), but saliency agrees with neither: 7% of its top pixels
@@ -408,11 +408,11 @@ interpret.plot_maps([networks[name][1][index] for name, index in rows],
 # a pixel is 0. `interpret.randomise_layers` draws each named layer's kernel afresh, each
 # layer from its own seed:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 show.source(interpret.randomise_layers)
 
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def sanity_maps(model, image, label):
     gradient = interpret.input_gradient(model, image, label)
     return {"saliency": np.abs(gradient).max(axis=-1), "gradient x input": np.abs(gradient * image).sum(axis=-1),
@@ -425,7 +425,7 @@ sanity_x, sanity_y = mnist["x_test"][:settings.sanity_images], mnist["y_test"][:
 trained_maps = [sanity_maps(vgg, image, int(label)) for image, label in zip(sanity_x, sanity_y)]
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 def correlation_or_zero(first, second):
     """Rank correlation; 0 when a randomised Grad-CAM is all zero (nothing left to rank)."""
@@ -442,7 +442,7 @@ for depth in range(1, len(cascade) + 1):
 for name, values in correlations.items():
     print(f"{name:16}", " ".join(f"{value:+.2f}" for value in values))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 figure = matplotlib.figure.Figure(figsize=(7, 3.4), layout="constrained")
 axis = figure.subplots()
@@ -455,7 +455,7 @@ axis.set_ylim(-1, 1), axis.axhline(0, color="grey", linewidth=0.5), axis.legend(
 figure.suptitle(f"Cascading randomisation of the MNIST VGG, mean over {len(sanity_x)} test digits", fontsize=10)
 figure
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 image_correlation = np.mean([interpret.rank_correlation(maps_of["gradient x input"], image[..., 0])
                              for maps_of, image in zip(trained_maps, sanity_x)])
@@ -463,7 +463,7 @@ print(f"gradient x input against the digit itself, trained network: rank correla
 print(f"pixels that are 0 in these digits: {np.mean(sanity_x == 0):.0%}")
 assert correlations["gradient x input"][-1] > 0.8 > max(correlations["saliency"][-1], correlations["Grad-CAM"][-1])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Saliency and Grad-CAM pass: randomising the top layer alone already drops their rank
 # correlation with the trained map to 0.33 and 0.19, and with every layer randomised they
 # keep 0.16 and -0.10, little or nothing. They depend on what the network learned. Gradient
@@ -480,7 +480,7 @@ assert correlations["gradient x input"][-1] > 0.8 > max(correlations["saliency"]
 # ImageNet weights on the photograph of Grace Hopper that ships with matplotlib, at VGG16's
 # last convolutional layer `block5_conv3` (14x14). Offline, as in CI, they say so and go on.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 try:
     with contextlib.redirect_stdout(io.StringIO()):  # the download's progress bar
@@ -491,7 +491,7 @@ except Exception:  # keras raises a plain Exception when a download fails
     print("The ImageNet weights of VGG16 could not be downloaded here (no internet), so this section "
           "is skipped; on Colab these cells draw its maps.")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 if pretrained is not None:
     with matplotlib.cbook.get_sample_data("grace_hopper.jpg") as file:
@@ -506,7 +506,7 @@ if pretrained is not None:
         "Grad-CAM": [interpret.upsample(interpret.grad_cam(pretrained, prepared, top_class, "block5_conv3"),
                                         (224, 224))]}, title="VGG16 with ImageNet weights, its top class"))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 # * Feature maps shrink and multiply with depth while each position's receptive field grows:
 #   from 5x5 pixels in the MNIST VGG's first stage to 32x32, the whole image, in its third.
@@ -532,21 +532,21 @@ if pretrained is not None:
 #    *Hint:* along one side, the patch's top-left corner can sit at 0, 2, 4, and so on, as
 #    long as the patch stays inside the image.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the number of occlusion positions
 exercises.check_exercise("07.1", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # 2. A map that picked its 36 strongest pixels at random, on a 28x28 marker image: what share
 #    of them would lie inside the 6x6 marker, on average? Give a fraction (not a percentage).
 #
 #    *Hint:* every pixel is equally likely to be picked.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 answer = None  # your answer: the expected share, a number between 0 and 1
 exercises.check_exercise("07.2", answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # 3. *(Open.)* Run the sanity check with Grad-CAM at `block2_relu2` (14x14) instead of
 #    `block3_relu2`. Does the map still change when the layers are randomised? Criterion:
 #    the map depends on the learned weights if its mean rank correlation with the trained map

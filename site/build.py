@@ -17,6 +17,9 @@ sources in _site/src/, all generated from the repository's files at build time:
 - results.md: the result files in course/results/ as tables, GPU and CPU;
 - readme.md: README.md itself; _toc.yml, _config.yml (from site/_config.yml).
 
+After the build, the lectures' reveal.js decks (site/slides.py, `make slides`) go to
+_site/html/slides/, linked from the landing page's table.
+
 Then it runs `jupyter-book build` and moves the HTML to _site/html/. The Colab and download
 addresses come from support/colab.py, loaded by path (it needs neither Keras nor the course's
 virtual environment).
@@ -57,6 +60,8 @@ def load_colab():
 
 
 colab = load_colab()
+sys.path.insert(0, str(SITE))
+import slides  # noqa: E402  (site/slides.py: the lectures' decks)
 
 
 def notebooks():
@@ -145,6 +150,13 @@ def readme_parts():
     return title, "\n".join(lines[1:start]).strip(), lines[start:end], "\n".join(lines[end:after_end]).strip()
 
 
+def slides_link(stem):
+    """' · slides', linking a lecture's reveal.js deck (site/slides.py), or '' for a notebook without one."""
+    if not re.fullmatch(r"\d\d\w?_\w+", stem):
+        return ""
+    return f' · <a href="slides/{stem}.html">slides</a>'
+
+
 def cells_of(row):
     return [cell.strip() for cell in row.strip().strip("|").split("|")]
 
@@ -162,7 +174,7 @@ def landing_page(paths, titles):
             listed.add(stem)
             name = stems[stem].name
             rows.append(f"| [{titles[stem]}]({name}) | {cells[1]} | "
-                        f"[Colab]({colab.colab_url(name)}) · [download]({colab.download_url(name)}) |")
+                        f"[Colab]({colab.colab_url(name)}) · [download]({colab.download_url(name)}){slides_link(stem)} |")
         else:  # named in the README but not in course/ yet
             rows.append(f"| {cells[0]} (no notebook yet) | {cells[1]} | |")
     for stem, path in stems.items():  # a notebook that README's table does not list yet
@@ -175,7 +187,8 @@ def landing_page(paths, titles):
         "| notebook | what it teaches | run it |", "| --- | --- | --- |", *rows, "",
         after, "",
         "Each page shows a notebook with the outputs stored when it was last executed "
-        "(`make notebooks`); this site runs nothing. Also here: [the errata of the source posts]"
+        "(`make notebooks`); this site runs nothing. Each lecture's *slides* are a reveal.js deck of "
+        "the same cells and outputs, for the classroom (arrow keys move, S opens the speaker notes). Also here: [the errata of the source posts]"
         "(errata.ipynb), [the measured results](results.md) and [the README](readme.md), which says "
         "how to run the course on your machine.", "",
     ])
@@ -369,6 +382,8 @@ def build():
     shutil.move(OUT / "_build" / "html", HTML)
     shutil.rmtree(OUT / "_build", ignore_errors=True)
     (HTML / ".nojekyll").touch()  # GitHub Pages: serve _static/ and _images/ as they are
+    slides.build()
+    shutil.copytree(slides.OUT, HTML / "slides")
     print(f"site: open {HTML.relative_to(ROOT)}/index.html")
 
 

@@ -1,5 +1,7 @@
 """`make course` starts JupyterLab, as root (a classroom container) and as a normal user.
 
+JupyterLab comes with RISE, which presents a lecture as slides: checked enabled too.
+
 Each test starts the real server headless through the Makefile, requests `/lab`, and opens a
 course `.py` through the contents API, where Jupytext must hand it back as a notebook with the
 cells of its paired `.ipynb`. Runs in the TensorFlow lane of `make test` only (the server is
@@ -8,6 +10,7 @@ the same in the JAX and Colab lanes).
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -94,6 +97,19 @@ def check_course(prefix):
     try:
         status, page = wait_for_lab(process, port, token)
         assert status == 200 and b"JupyterLab" in page
+        # RISE (jupyterlab-rise) presents a lecture as slides: installed and enabled in the page's
+        # configuration, with its settings from tools/jupyterlab-overrides.json, and its slideshow
+        # page answering for a lecture
+        config = json.loads(re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.DOTALL).group(1))
+        extensions = {extension["name"] for extension in config.get("federated_extensions", [])}
+        assert "jupyterlab-rise" in extensions, sorted(extensions)
+        assert not any(name.startswith("jupyterlab-rise") for name in config.get("disabledExtensions", [])), config
+        status, _ = get(f"http://127.0.0.1:{port}/rise/{COURSE_FILE.replace('.py', '.ipynb')}", token)
+        assert status == 200
+        status, body = get(f"http://127.0.0.1:{port}/lab/api/settings/jupyterlab-rise:plugin", token)
+        defaults = json.loads(body)["schema"]["properties"]  # JupyterLab applies overrides.json to the defaults
+        assert defaults["scroll"]["default"] is True and defaults["theme"]["default"] == "white", defaults["scroll"]
         status, body = get(f"http://127.0.0.1:{port}/api/contents/{COURSE_FILE}?type=notebook&content=1", token)
         model = json.loads(body)
         paired = nbformat.read(ROOT / "course" / COURSE_FILE.replace(".py", ".ipynb"), as_version=4)

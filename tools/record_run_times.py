@@ -8,8 +8,9 @@ CI_LOG is what ``bash .ci/run`` printed. Two kinds of lines are read:
 * lane 1 (``make test``), under "notebooks under nbval: seconds each":
   ``course/answers/01_lenet_history_answers.ipynb: 23 s``;
 * lane 2 (``make test-colab``, tools/check_notebooks.py): ``01_lenet_history.ipynb: ok in 77 s``
-  (answers notebooks are named by file only; the runs of a notebook alone in an empty folder,
-  ``... (alone): ok in 60 s``, are left out, as before).
+  (answers notebooks are named by file only). A run of a notebook alone in an empty folder,
+  ``... (alone): ok in 60 s``, is its lane-2 time when the lane did not also run it in place
+  (the lane runs 01 and every part 2 only alone); otherwise it is left out, as before.
 
 Each measurement is appended to ``course/run_times.json`` (every run is kept), and each notebook's
 ``**Run time.**`` paragraph (in its .py, then synced to the .ipynb with jupytext, outputs kept)
@@ -36,7 +37,7 @@ RANGE = re.compile(r"(\*\*Run time\.\*\*.*?)(\d+) to (\d+) s\b", re.DOTALL)
 
 def parse_log(text):
     """``{"nbval": {name: seconds}, "colab": {name: seconds}}``, names relative to course/."""
-    found = {"nbval": {}, "colab": {}}
+    found, alone = {"nbval": {}, "colab": {}}, {}
     in_nbval = False
     for line in text.splitlines():
         line = line.strip()
@@ -49,9 +50,12 @@ def parse_log(text):
             continue
         in_nbval = in_nbval and not line.startswith("=")
         match = COLAB_LINE.match(line)
-        if match and not match.group(2):
+        if match:
             name = match.group(1)
-            found["colab"][f"answers/{name}" if name.endswith("_answers.ipynb") else name] = int(match.group(3))
+            name = f"answers/{name}" if name.endswith("_answers.ipynb") else name
+            (alone if match.group(2) else found["colab"])[name] = int(match.group(3))
+    for name, seconds in alone.items():
+        found["colab"].setdefault(name, seconds)
     return found
 
 
