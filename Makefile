@@ -117,4 +117,4 @@ site: site-install
 
 # Not part of `make test`: it needs a browser, and tests/ is what make test collects.
 site-test: site-install
-	$(SITE_BIN)/python -m pytest -p no:cacheprovider site/test_site.py site/test_decks.py
+	$(SITE_BIN)/python -m pytest -p no:cacheprovider -s site/test_site.py site/test_decks.py  # -s: each deck's slide count

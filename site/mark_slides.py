@@ -28,7 +28,6 @@ import re
 import sys
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -113,6 +112,8 @@ def mark(path, driver, server):
     if len(heights) != len(notebook.cells):
         raise SystemExit(f"{path.name}: measured {len(heights)} slides for {len(notebook.cells)} cells")
     types = slide_types(notebook, heights)
+    import jupytext  # here: the rules above need only nbformat (tests/test_slides.py)
+
     text_path = path.with_suffix(".py")
     text = jupytext.read(text_path)
     if len(text.cells) != len(notebook.cells):

@@ -29,7 +29,6 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
-from nbconvert import SlidesExporter
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "site" / "slides"
@@ -182,6 +181,7 @@ def deck(path):
 
 def deck_of(notebook, name):
     """The reveal.js HTML of ``notebook``'s cells as they are (titled ``name``)."""
+    from nbconvert import SlidesExporter  # here: the mark-up rules above need only nbformat
     exporter = SlidesExporter(extra_template_basedirs=[str(TEMPLATE.parent)], template_name=TEMPLATE.name,
                               reveal_url_prefix="reveal.js", reveal_theme="white", reveal_width=str(SLIDE_WIDTH),
                               reveal_height=str(SLIDE_HEIGHT), exclude_anchor_links=True)
