@@ -36,7 +36,7 @@
 # **Prerequisites.** Python and NumPy; what a neural network, a loss, gradient descent and
 # an epoch are (any introductory course); no convolutional networks.
 #
-# **Run time.** 63 to 96 s on a 2-core CPU like the CI machine's (measured in CI's two
+# **Run time.** 61 to 96 s on a 2-core CPU like the CI machine's (measured in CI's two
 # lanes, `course/run_times.json`), most of it training LeNet-5. On a GPU it has not been run;
 # the settings cell prints an estimate of its GPU settings on a Colab T4, marked as one.
 #

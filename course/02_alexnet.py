@@ -36,7 +36,7 @@
 # **Prerequisites.** Notebook 01 (output sizes, parameter counts, receptive fields, LeNet-5);
 # Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** 71 to 87 s on a 2-core CPU like the CI machine's, with the CPU settings (CI's two lanes, `course/run_times.json`), most of it the ReLU and tanh race. On a GPU it has not been run; the settings cell prints an estimate of its GPU
+# **Run time.** 63 to 87 s on a 2-core CPU like the CI machine's, with the CPU settings (CI's two lanes, `course/run_times.json`), most of it the ReLU and tanh race. On a GPU it has not been run; the settings cell prints an estimate of its GPU
 # settings on a Colab T4, marked as one.
 #
 # **Run it.** Locally: `make course` in the repository opens JupyterLab here. On Colab, open

@@ -37,7 +37,7 @@
 # **Prerequisites.** Notebook 02 (AlexNet's layers, ReLU, LRN, dropout, grouped
 # convolutions); Python, NumPy, and training a Keras model with `fit`.
 #
-# **Run time.** 80 to 135 s on a 2-core CPU like the CI machine's, with the CPU settings
+# **Run time.** 80 to 138 s on a 2-core CPU like the CI machine's, with the CPU settings
 # (86 s executed and 107 s under nbval, on a 2-core machine with little other load; the
 # upper figure allows for a shared machine; most of it training the AlexNet-style network). On a GPU it has not been run; the settings cell prints an estimate
 # of its GPU settings on a Colab T4, marked as one.

@@ -96,9 +96,8 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("03b", settings.gpu)
 # ## Where the cost is
 # Per layer: parameters, *FLOPs* (floating-point operations; a multiply-add counts as 2) and
 # activation memory (values in the layer's output, 4 bytes each in float32), for one
-# 224x224 image, from `support.counting` (formulas in notebook 01). The table gives the
-# activation memory in KiB ($2^{10}$ bytes); the text below, like CS231n's notes, counts in MB
-# ($10^6$ bytes). VGG16 is configuration D, built from its table as in notebook 03:
+# 224x224 image, from `support.counting` (formulas in notebook 01); activations in KiB
+# ($2^{10}$ bytes) in the table, in MB ($10^6$ bytes) in the text. VGG16 is configuration D:
 
 # %% slideshow={"slide_type": "-"}
 vgg16 = models.vgg("D")  # configuration D, as in notebook 03

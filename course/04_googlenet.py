@@ -34,7 +34,7 @@
 # **Prerequisites.** Notebooks 01 (output sizes, parameter counts, FLOPs) and 02 (AlexNet);
 # VGG's argument for stacked 3x3 convolutions (notebook 03) helps.
 #
-# **Run time.** 76 to 108 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`), most of it training a small GoogLeNet for the CPU
+# **Run time.** 76 to 120 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`), most of it training a small GoogLeNet for the CPU
 # settings' single epoch. The GPU settings train for more epochs; they have not been run, and the
 # settings cell prints an estimate of them on a Colab T4, marked as one.
 #

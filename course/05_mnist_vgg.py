@@ -35,7 +35,7 @@
 # **Prerequisites.** Notebook 01 (LeNet-5, output sizes, receptive fields, counting), 02
 # (LRN, augmentation) and 03 (VGG, its builder and config tables, initialisation).
 #
-# **Run time.** 135 to 177 s on a 2-core CPU like the CI machine's, with the CPU settings
+# **Run time.** 116 to 177 s on a 2-core CPU like the CI machine's, with the CPU settings
 # below (CI's two lanes, `course/run_times.json`), the longest part the MNIST VGG's two epochs
 # of training. The settings cell prints an estimate of
 # the GPU settings on a Colab T4. At the GPU settings the training run alone took 78 s on

@@ -34,7 +34,7 @@
 # **Prerequisites.** Notebook 05 (the MNIST VGG, its builder and its training run) and
 # notebook 03 (VGG's configurations); the standard error of an accuracy is defined here.
 #
-# **Run time.** 79 to 99 s on a 2-core CPU like the CI machine's, with the CPU settings
+# **Run time.** 74 to 99 s on a 2-core CPU like the CI machine's, with the CPU settings
 # below (CI's two lanes, `course/run_times.json`), the longest part pretraining the MNIST VGG.
 # On a GPU it has not been run; the
 # settings cell prints an estimate of its GPU settings on a Colab T4, marked as one.

@@ -32,7 +32,7 @@
 # **Prerequisites.** Notebooks 01 to 04 (parameter and FLOP counts; LeNet-5, AlexNet, VGG,
 # GoogLeNet and Inception v3); Python, NumPy, Keras.
 #
-# **Run time.** 20 to 29 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`); most of it builds the ten networks and times the small ones. It
+# **Run time.** 20 to 33 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`); most of it builds the ten networks and times the small ones. It
 # has not been run on a GPU; the settings cell prints an estimate of its GPU settings on a
 # Colab T4, marked as one. The big networks' timings come from results files, measured by
 # `python -m support.bench` on the CPU and on an NVIDIA H200 (there VGG16 takes a median

@@ -33,7 +33,7 @@
 # **Prerequisites.** Notebook 06 (timing a compiled step, the median, results files and the
 # matrix-product rate); notebooks 01 to 04 for the networks.
 #
-# **Run time.** 14 to 14 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`); most of it builds VGG16 and Inception v3 and times
+# **Run time.** 13 to 14 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`); most of it builds VGG16 and Inception v3 and times
 # small steps. This notebook has not been run on a GPU (the course's GPU machine has no
 # TensorFlow); the settings cell prints an estimate of its GPU settings on a Colab T4, marked
 # as one. Its GPU figures come from results files measured on an NVIDIA H200 by

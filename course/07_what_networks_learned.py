@@ -34,7 +34,7 @@
 # **Prerequisites.** Notebook 01 (receptive fields), 02b (AlexNet on Fashion-MNIST), 05 (the
 # MNIST VGG, batch normalisation), and the gradient as used in training.
 #
-# **Run time.** 63 to 79 s on a 2-core CPU like the CI machine's (with the CPU settings
+# **Run time.** 55 to 82 s on a 2-core CPU like the CI machine's (with the CPU settings
 # below), most of it the two short trainings. On a GPU it has not been run; the settings cell
 # prints an estimate of its GPU settings on a Colab T4, marked as one. Everything runs
 # offline; only the last section, on VGG16 with ImageNet weights, needs internet (Colab).

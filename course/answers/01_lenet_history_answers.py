@@ -21,7 +21,7 @@
 # answer here reaches the value by hand, by another route than the lecture's checker, and then
 # passes it to the same checker.
 #
-# **Run time.** 20 to 26 s on a 2-core CPU like the CI machine's (measured in CI's two lanes,
+# **Run time.** 20 to 27 s on a 2-core CPU like the CI machine's (measured in CI's two lanes,
 # `course/run_times.json`; exercise 3 trains four small LeNet-5s at a reduced scale). On a GPU
 # exercise 3 runs its full criterion; the settings cell prints an estimate of it on a Colab
 # T4, marked as one.

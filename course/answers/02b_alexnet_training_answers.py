@@ -21,7 +21,7 @@
 # Exercise 1 reaches the value by hand and passes it to the lecture's checker; exercise 2 is
 # open, and its answer is measured.
 #
-# **Run time.** 17 to 21 s on a 2-core CPU like the CI machine's (CI's two lanes; exercise 2 trains a small network twice for three epochs);
+# **Run time.** 14 to 21 s on a 2-core CPU like the CI machine's (CI's two lanes; exercise 2 trains a small network twice for three epochs);
 # on a GPU exercise 2 runs the lecture's GPU scale, and the settings cell prints an estimate of
 # it on a Colab T4, marked as one.
 

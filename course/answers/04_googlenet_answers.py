@@ -21,7 +21,7 @@
 # reach the value by hand and pass it to the lecture's checker; exercise 3 is open, and its
 # answer is measured.
 #
-# **Run time.** 118 to 128 s on a 2-core CPU like the CI machine's (CI's two lanes; exercise 3 trains four small GoogLeNets on a
+# **Run time.** 98 to 128 s on a 2-core CPU like the CI machine's (CI's two lanes; exercise 3 trains four small GoogLeNets on a
 # subset); on a
 # GPU exercise 3 runs its full scale, and the settings cell prints an estimate of it on a
 # Colab T4, marked as one.

@@ -21,7 +21,7 @@
 # 2 reach the value by hand and pass it to the lecture's checker; exercise 3 is open, and its
 # answer is worked with this CPU's results file.
 #
-# **Run time.** 6 to 6 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`); nothing here is timed live, and nothing needs a GPU.
+# **Run time.** 5 to 6 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`); nothing here is timed live, and nothing needs a GPU.
 
 # %%
 # Make the course's `support` package importable: installed, in a checkout, or on Colab.

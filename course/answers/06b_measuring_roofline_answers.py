@@ -21,7 +21,7 @@
 # Exercise 1 reaches the value by hand and passes it to the lecture's checker; exercise 2 is
 # open, and its answer is measured on this machine.
 #
-# **Run time.** 28 to 30 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`), most of it exercise 2's timings; they run the same on a GPU, where they take
+# **Run time.** 26 to 44 s on a 2-core CPU like the CI machine's (CI's two lanes, `course/run_times.json`), most of it exercise 2's timings; they run the same on a GPU, where they take
 # seconds.
 
 # %%

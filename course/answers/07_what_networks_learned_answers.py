@@ -21,7 +21,7 @@
 # Exercises 1 and 2 are worked by hand and passed to the lecture's checker; exercises 3 and 4
 # are open, and their answers are measured on an MNIST VGG trained here as in the lecture.
 #
-# **Run time.** 24 to 26 s on a 2-core CPU like the CI machine's, most of it training the
+# **Run time.** 24 to 42 s on a 2-core CPU like the CI machine's, most of it training the
 # MNIST VGG; on a GPU the settings cell chooses the lecture's GPU training, and prints an
 # estimate of it on a Colab T4, marked as one.
 
