@@ -192,7 +192,7 @@ plt.tight_layout()
 # own layers, and the general formula against an explicit `ZeroPadding2D` before a VALID
 # convolution.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 cases = [(32, 5, 1), (28, 2, 2), (227, 11, 4), (224, 11, 4), (55, 3, 2), (13, 3, 1)]
 for size, kernel, stride in cases:
     for padding in ("valid", "same"):
@@ -202,7 +202,7 @@ for size, kernel, stride in cases:
         assert by_keras == by_formula
         print(f"n={size:>3} k={kernel:>2} s={stride}  {padding:<5} -> {by_formula}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 def padded_output_size(n, k, s, p):
     """floor((n + 2p - k) / s) + 1: outputs of a k x k window, stride s, p zeros on each side."""
     return (n + 2 * p - k) // s + 1
@@ -234,7 +234,7 @@ maxima = keras.ops.convert_to_numpy(pooled).ravel().tolist()
 print("max of 1x2 windows, stride 2, SAME:", maxima)
 assert maxima == [2.0, 4.0, 5.0]  # windows [1 2] [3 4] [5 pad]; padding on the left would give [1 3 5]
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "-"}
 # Three windows need six pixels, one more than the image has. TensorFlow added it on the
 # right: the windows are [1 2], [3 4], [5 pad]; padding on the left would have given maxima
 # 1, 3, 5.
@@ -546,11 +546,11 @@ exercises.check_exercise("01.1", answer)
 #
 #    *Hint:* each layer adds $(k - 1)$ times the product of the strides before it.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the side of the field, in pixels
 exercises.check_exercise("01.2", answer)
 
-# %% [markdown] slideshow={"slide_type": "-"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. (Open.) Train LeNet-5 with `activation="relu", pooling="max"` at this notebook's
 #    settings. Is its validation accuracy after the same number of epochs higher than the
 #    tanh and average-pooling network's?

@@ -196,7 +196,7 @@ inputs = {"raw": pixels - pixels.mean(axis=0),  # AlexNet: subtract the mean ima
 for name, images in inputs.items():
     print(f"{name:<12} inputs: standard deviation {images.std():6.2f}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 def small_cnn(activation, init_stddev=None, learning_rate=0.001, seed=0, conv2_bias=0.0):
     """conv 5x5x16, pool, conv 5x5x32, pool, softmax; N(0, init_stddev) or Glorot weights."""
     keras.utils.set_random_seed(seed)  # the same initial weights for both activations
@@ -218,7 +218,7 @@ def small_cnn(activation, init_stddev=None, learning_rate=0.001, seed=0, conv2_b
 # a slope near 0 and passes almost no gradient back. With the 2012 recipe, how many of
 # conv1's tanh units start saturated, $|\tanh x| > 0.99$, where the slope $1 - \tanh^2 x$ is under $0.02$?
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 for name, scale, stddev in (("2012", "raw", 0.01), ("today", "standardised", None)):
     first_layer = small_cnn("tanh", stddev).layers[0]
     outputs = keras.ops.convert_to_numpy(first_layer(inputs[scale][:256]))
@@ -248,7 +248,7 @@ relative = {design: np.stack([relative_gradients(
                 small_cnn(design[0], 0.01 if design[2] != "Glorot" else None, seed=seed, conv2_bias=design[3]),
                 inputs[design[1]][:64], relu_y[:64]) for seed in range(3)]) for design in designs}
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 print(f"{'activation, inputs, initialisation, conv2 bias':<48}relative gradient of conv1, conv2, dense "
       "(mean; min to max over 3 seeds)")
 for design, runs in relative.items():
@@ -261,7 +261,7 @@ for activation in ("tanh", "relu"):
         print(f"{activation:<5}{init:<13} raw inputs / standardised: {np.round(raw.mean(0) / standard.mean(0), 1)}")
         assert np.all(raw.min(0) > 1.5 * standard.max(0))  # raw pixels: larger on every seed, every layer
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 factor = {(activation, init): np.exp(np.mean(np.log(relative[activation, "raw", init, 0.0].mean(0)
                                                      / relative[activation, "standardised", init, 0.0].mean(0))))
           for activation in ("tanh", "relu") for init in ("N(0, 0.01^2)", "Glorot")}
@@ -299,7 +299,7 @@ for activation in ("tanh", "relu"):  # the 2012 initialisation alone: smaller st
 # metrics were reset first: Keras 3.8 to 3.14 return the running mean over every earlier
 # call (3.15 resets them itself), so the function below calls `reset_metrics()` each time.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 def training_errors(model, images, labels, epochs, batch_size=64):
     """Training error of every batch, measured before the update that batch makes."""
     errors = []
@@ -330,13 +330,13 @@ for recipe, (scale, stddev) in recipes.items():
 # Applied at each network's own best rate (the rate with the lowest mean score), and, for
 # comparison, at every rate:
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 def verdict(relu_scores, tanh_scores):
     """'ReLU' or 'tanh' if its score is lower on every seed, else 'no clear winner'."""
     return ("ReLU" if np.all(relu_scores < tanh_scores) else "tanh" if np.all(tanh_scores < relu_scores)
             else "no clear winner")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 best, verdicts = {}, {}
 for recipe in recipes:
@@ -564,7 +564,7 @@ assert grouped_total["params"] // 10**6 == paper["parameters"] // 10**6 != total
 #
 #    *Hint:* a dense layer has one weight per input and unit, plus one bias per unit.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: fc6's parameters for 259x259 inputs
 exercises.check_exercise("02.1", answer)
 

@@ -268,7 +268,7 @@ assert strategy.num_replicas_in_sync >= 2
 # A small AlexNet-like network for 28x28 images (overlapping pooling, ReLU, dropout). Its
 # variables are created inside `strategy.scope()`, so that each replica gets a mirrored copy:
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 with strategy.scope():
     keras.utils.set_random_seed(0)
     mini_alexnet = keras.Sequential([
@@ -281,7 +281,7 @@ with strategy.scope():
                          metrics=["accuracy"])
 print(f"{mini_alexnet.count_params():,} parameters, mirrored on {strategy.num_replicas_in_sync} devices")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 mirrored_ds = data.tf_dataset(fashion_x[:settings.mirrored_images], fashion_y[:settings.mirrored_images],
                               settings.mirrored_batch, shuffle=True)
@@ -383,7 +383,7 @@ print(f"AlexNet, batch 32, per step: {activation_megabytes:.0f} MB of activation
 # ReLU of the hidden layers. $\mathrm{relu}(z) \ge z$: a clipped logit can only be raised,
 # never lowered, so every class with a negative logit sits at 0, and gets no gradient:
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 logits = tf.constant([[3.0, 1.0, -2.0, -4.0]])
 true_class = tf.constant([2])  # the right answer currently has a negative logit
 for name, head in (("softmax(z)      ", tf.identity), ("softmax(relu(z))", tf.nn.relu)):
@@ -406,7 +406,7 @@ assert np.all(gradient[2:] == 0) and probabilities[0, 2] == probabilities[0, 3]
 # probabilities (a thousand values near 0.001 that sum to 1) make a poor input: compare the
 # gradient reaching the network's features with and without the middle softmax.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 keras.utils.set_random_seed(0)
 features, targets = keras.random.normal((32, 4096), seed=0), np.arange(32) % 10
 fc8, extra = keras.layers.Dense(1000), keras.layers.Dense(10)

@@ -176,7 +176,7 @@ assert abs(rows_sum / exact - 1) < 0.01 and cs231n_totals["memory"] / exact > 1.
 # the backward pass makes a gradient of each (CS231n's "~*2 for bwd"). The weights are
 # shared by the batch, but training also holds their gradients and SGD's momentum:
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 peak_pair = max(a["activations"] + b["activations"] for a, b in zip(ours_rows, ours_rows[1:]))
 weights_mb = 4 * total["params"] / 1e6
 print(f"weights: {weights_mb:.0f} MB; with their gradients and momentum for training: {3 * weights_mb:,.0f} MB")

@@ -346,7 +346,7 @@ assert googlenet_params - kernel_weights == filters + 1000  # one bias per filte
 # classifiers are dropped when the pretrained weights are loaded. The count with those three
 # changes, from our table:
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 def torchvision_style_params(table=models.GOOGLENET_TABLE, num_classes=1000):
     """GoogLeNet's parameters as torchvision builds it: conv without bias + BN, "5x5" as 3x3, no heads."""
     def conv(kernel, c_in, c_out):
@@ -595,7 +595,7 @@ test_ds = data.tf_dataset(test_images_raw, test_labels, 1000)
 steps = settings.epochs * math.ceil(len(train_x) / settings.batch_size)
 print(f"train {len(train_x):,}  validation {len(val_x):,}  test {len(test_labels):,} images; {steps} steps")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 class BlockLosses(keras.callbacks.Callback):
     """Record each named metric's mean over consecutive blocks of `block` training batches."""
     def __init__(self, names, block=50):
@@ -612,7 +612,7 @@ class BlockLosses(keras.callbacks.Callback):
                 self.curves[name].append((total - self.previous[name]) / self.block)
                 self.previous[name] = total
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 keras.utils.set_random_seed(0)
 small = small_googlenet()

@@ -170,11 +170,11 @@ for name, config in vgg_module.MNIST_VGG_CONFIGS.items():
 # NBVAL_IGNORE_OUTPUT
 show.source(vgg_module.mnist_vgg)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "-"}
 # How big is it, set against LeNet-5 (notebook 01, on 32x32 padded digits)? Parameters and
 # FLOPs per image from `support.counting`, checked against Keras's own parameter count:
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 lenet_total = counting.totals(counting.layer_table(models.lenet5()))
 for model in (models.lenet5(), models.mnist_vgg("small"), models.mnist_vgg("full")):
     total = counting.totals(counting.layer_table(model))
@@ -520,7 +520,7 @@ for run in [record, *stored]:
         print(f"   command: {' '.join(run['provenance']['command'])}\n   epochs after the first: "
               f"{min(later):.1f} to {max(later):.1f} s")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 gpu_runs = [run for run in stored if results.is_gpu(run)]
 if not gpu_runs:

@@ -113,7 +113,7 @@ colab = sizing.print_colab_estimate(sizing.lesson_workloads("06", settings.gpu))
 # %% slideshow={"slide_type": "-"}
 show.source(timing.time_calls)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 show.source(timing.synchronise)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -123,7 +123,7 @@ show.source(timing.synchronise)
 # about the number of cores is a quiet machine; well above it, other work shared the cores,
 # and the times are longer and more spread.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 lenet_step = timing.benchmark(models.lenet5(), batch_size=128, mode="train", steps=settings.steps,
                               warmup=settings.warmup)
@@ -206,7 +206,7 @@ assert math.isclose(lenet_step["std_s"], statistics.stdev(times_s), rel_tol=1e-9
 # spread. The times that `time.time()` returns are about 1.7e9 seconds since 1970, so
 # summing those would lose everything. Adding a constant changes no deviation, but shows the digits lost:
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 population_sd = statistics.pstdev(times_s)
 for shift in (0.0, 1e3, 1e5, 1e7, 1.7e9):
@@ -228,7 +228,7 @@ assert math.isclose(two_pass, population_sd, rel_tol=1e-2)
 # summed: $100 \cdot mn$ is the sum of the summed durations, $100 (sd^2 + mn^2)$ the sum of
 # their squares. For $n$ summed durations, their mean and spread follow; only one $n$ fits:
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 post_mn, post_sd = 1.572, 4.473  # printed by one source post, with num_batches = 100
 print(f"the post: {post_mn} +/- {post_sd} sec / batch, num_batches = 100")
 total, total_squared = 100 * post_mn, 100 * (post_sd**2 + post_mn**2)
@@ -259,7 +259,7 @@ mn, sd = copied_time_tensorflow_run([total / 11] * 110)
 print(f"110 steps of {total / 11:.2f} s: the copied loop prints {mn:.3f} +/- {sd:.3f} sec / batch")
 assert abs(sd - post_sd) < 0.01  # the deviation was not fitted: it follows from summing 11
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "-"}
 # Eleven steps summed, divided by 100: about a tenth of the step time, and a "deviation" of
 # seconds from steady steps. A published fix of a related bug, soumith/convnet-benchmarks pull request #115 ("fixed TensorFlow code that
 # underestimated time and overestimated variability"): `if i > num_steps_burn_in` summed 99
@@ -308,7 +308,7 @@ print(f"{benchmark_flops / 1e9:.2f} GFLOPs per image, {benchmark_flops / alexnet
 # gradients with no update: the course's `gradients` step. Converted per image and per FLOP
 # (3 forward passes of arithmetic for the gradients, as the harness counts them):
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 benchmark_published = [  # github.com/tensorflow/models tutorials/image/alexnet/alexnet_benchmark.py, docstring
     ("Tesla K40c", "forward", 145, 1.5), ("Titan X", "forward", 70, 0.1),
     ("Tesla K40c", "gradients", 480, 48), ("Titan X", "gradients", 244, 30)]  # ms per batch of 128, +/- ms
@@ -641,7 +641,7 @@ exercises.check_exercise("06.1", answer)
 #
 #    *Hint:* divide the sum of squared differences from the mean by $n - 1$.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the sample standard deviation, in ms
 exercises.check_exercise("06.2", answer)
 

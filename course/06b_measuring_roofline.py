@@ -368,13 +368,13 @@ for name in names:
 # 0.0%: a step of about 0.2 ms that does almost no arithmetic. On a GPU, even more than on a
 # CPU, time follows FLOPs only for networks large enough to fill the device.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "-"}
 # No GPU of ours ran the course's code in TensorFlow, but TensorFlow's own 2017 benchmark
 # timed two of its networks on older GPUs. Quoted, not measured here (the source, hardware,
 # precision, batch and framework are beside the figures), against what the course's FLOP
 # counts allow at each GPU's float32 peak (NVIDIA's datasheets, with boost clock):
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 quoted = [  # QUOTED: TensorFlow's benchmarks page (tensorflow/docs_src/performance/benchmarks.md, May 2017):
     # tf_cnn_benchmarks, TensorFlow 1.x, float32, SGD, synthetic data, training, one GPU; peak float32 TFLOP/s
     ("Tesla P100 (DGX-1)", 10.6, "vgg_D", 64, 154), ("Tesla P100 (DGX-1)", 10.6, "inception_v3", 64, 142),

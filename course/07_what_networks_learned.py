@@ -296,7 +296,7 @@ show.source(interpret.grad_cam)
 # positive part of $\sum_k w_{kc} A^k$ divided by $Z$: the class activation map (CAM) of Zhou
 # et al. (2016), computed without any gradient. On the marker network:
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 image = marker_test_x[np.flatnonzero(marker_test_y)[0]]
 conv3 = interpret.feature_maps(marker_net, image, ["conv3"])["conv3"]  # (7, 7, 32)
@@ -365,7 +365,7 @@ networks = {"MNIST VGG": (vgg, mnist["x_test"], mnist["y_test"], "block3_relu2")
 all_maps = {name: [three_maps(model, x[i], int(y[i]), layer) for i in range(settings.map_images)]
             for name, (model, x, y, layer) in networks.items()}
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 pairs = [("occlusion", "saliency"), ("occlusion", "Grad-CAM"), ("saliency", "Grad-CAM")]
 agreement = {}
@@ -412,7 +412,7 @@ interpret.plot_maps([networks[name][1][index] for name, index in rows],
 show.source(interpret.randomise_layers)
 
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 def sanity_maps(model, image, label):
     gradient = interpret.input_gradient(model, image, label)
     return {"saliency": np.abs(gradient).max(axis=-1), "gradient x input": np.abs(gradient * image).sum(axis=-1),
@@ -425,7 +425,7 @@ sanity_x, sanity_y = mnist["x_test"][:settings.sanity_images], mnist["y_test"][:
 trained_maps = [sanity_maps(vgg, image, int(label)) for image, label in zip(sanity_x, sanity_y)]
 
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 def correlation_or_zero(first, second):
     """Rank correlation; 0 when a randomised Grad-CAM is all zero (nothing left to rank)."""
@@ -542,7 +542,7 @@ exercises.check_exercise("07.1", answer)
 #
 #    *Hint:* every pixel is equally likely to be picked.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 answer = None  # your answer: the expected share, a number between 0 and 1
 exercises.check_exercise("07.2", answer)
 

@@ -76,15 +76,18 @@ def fixed_types(notebook):
     return types
 
 
-def slide_types(notebook, heights):
+def slide_types(notebook, heights, tails=None):
     """Every cell's slide type: rules 1-3, then rule 4 with ``heights`` (px, one per cell).
 
-    A cell cut at an inner heading counts with its whole height: a bound on its last part's.
+    ``tails``: for each cell, the height of its part after its last inner heading, which is
+    what stays on the slide that the next cells may join (site/slides.py's deck_cells cuts a
+    cell there); without them, a cut cell counts with its whole height, a bound on its tail's.
     """
+    tails = heights if tails is None else tails
     types, used = [], 0.0
-    for kind, height in zip(fixed_types(notebook), heights):
+    for kind, height, tail in zip(fixed_types(notebook), heights, tails):
         if kind in ("slide", "subslide"):
-            used = height
+            used = tail
         elif kind is None:
             kind = "-" if used + height <= BUDGET_PX else "subslide"
             used = used + height if kind == "-" else height
@@ -93,25 +96,44 @@ def slide_types(notebook, heights):
 
 
 def measured_heights(notebook, name, driver, server):
-    """Each cell's height in px on a slide of the deck (0 for skipped and notes cells)."""
-    every = copy.deepcopy(notebook)
-    for cell in every.cells:
-        cell.metadata["slideshow"] = {"slide_type": "slide"}
+    """Each cell's height in px on a slide, and that of its part after its last inner heading.
+
+    Measured on a deck of the cells cut as site/slides.py's deck_cells cuts them, each part
+    on a slide of its own, without the nbval markers.
+    """
+    measured = copy.deepcopy(notebook)
+    parts, owners = [], []
+    for index, cell in enumerate(measured.cells):
+        texts = slides.split_at_headings(cell.source) if cell.cell_type == "markdown" else [cell.source]
+        for number, text in enumerate(texts):
+            part = copy.deepcopy(cell)
+            part.source = slides.NBVAL_MARKER.sub("", text) if cell.cell_type == "code" else text
+            part.metadata["slideshow"] = {"slide_type": "slide"}
+            if number:
+                part.id = f"{cell.id}-{number}"
+            parts.append(part)
+            owners.append(index)
+    measured.cells = parts
     path = server.folder / f"measure_{name}.html"
-    path.write_text(slides.deck_of(every, name), encoding="utf-8")
+    path.write_text(slides.deck_of(measured, name), encoding="utf-8")
     try:
         browser.open_deck(driver, server.url(path.name) + "?fit=off")
-        return browser.slide_heights(driver)
+        part_heights = browser.slide_heights(driver)
     finally:
         path.unlink()
+    if len(part_heights) != len(parts):
+        raise SystemExit(f"{name}: measured {len(part_heights)} slides for {len(parts)} parts of cells")
+    heights, tails = [0.0] * len(notebook.cells), [0.0] * len(notebook.cells)
+    for owner, height in zip(owners, part_heights):
+        heights[owner] += height
+        tails[owner] = height
+    return heights, tails
 
 
 def mark(path, driver, server):
     notebook = nbformat.read(path, as_version=4)
-    heights = measured_heights(notebook, path.stem, driver, server)
-    if len(heights) != len(notebook.cells):
-        raise SystemExit(f"{path.name}: measured {len(heights)} slides for {len(notebook.cells)} cells")
-    types = slide_types(notebook, heights)
+    heights, tails = measured_heights(notebook, path.stem, driver, server)
+    types = slide_types(notebook, heights, tails)
     import jupytext  # here: the rules above need only nbformat (tests/test_slides.py)
 
     text_path = path.with_suffix(".py")
