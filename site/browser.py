@@ -1,8 +1,10 @@
-"""Headless Chromium on a local copy of the decks: shared by site/mark_slides.py and the tests.
+"""Headless Chromium on a local copy of the site or the decks: shared by site/mark_slides.py,
+site/test_site.py and site/test_decks.py.
 
-`DeckServer` serves _site/slides/ on 127.0.0.1; `chromium()` drives Debian's chromium through
-its chromedriver (no browser is downloaded), in a 1280x720 window; `open_deck` waits until
-reveal.js and MathJax are done; `slide_heights` measures each slide's content.
+`DeckServer` serves a folder (default _site/slides/) on 127.0.0.1; `chromium()` drives
+Debian's chromium through its chromedriver (no browser is downloaded), in a window whose page
+is 1280x720 unless told; `open_deck` waits until reveal.js and MathJax are done;
+`slide_heights` measures each slide's content.
 """
 
 import contextlib

@@ -152,7 +152,7 @@ def readme_parts():
 
 def slides_link(stem):
     """' · slides', linking a lecture's reveal.js deck (site/slides.py), or '' for a notebook without one."""
-    if not re.fullmatch(r"\d\d\w?_\w+", stem):
+    if stem not in {path.stem for path in slides.lectures()}:
         return ""
     return f' · <a href="slides/{stem}.html">slides</a>'
 
@@ -382,8 +382,7 @@ def build():
     shutil.move(OUT / "_build" / "html", HTML)
     shutil.rmtree(OUT / "_build", ignore_errors=True)
     (HTML / ".nojekyll").touch()  # GitHub Pages: serve _static/ and _images/ as they are
-    slides.build()
-    shutil.copytree(slides.OUT, HTML / "slides")
+    slides.build(HTML / "slides")
     print(f"site: open {HTML.relative_to(ROOT)}/index.html")
 
 

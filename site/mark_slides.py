@@ -98,21 +98,15 @@ def slide_types(notebook, heights, tails=None):
 def measured_heights(notebook, name, driver, server):
     """Each cell's height in px on a slide, and that of its part after its last inner heading.
 
-    Measured on a deck of the cells cut as site/slides.py's deck_cells cuts them, each part
-    on a slide of its own, without the nbval markers.
+    Measured on a deck of the cells cut as the decks cut them (site/slides.py's cell_parts),
+    each part on a slide of its own.
     """
     measured = copy.deepcopy(notebook)
-    parts, owners = [], []
-    for index, cell in enumerate(measured.cells):
-        texts = slides.split_at_headings(cell.source) if cell.cell_type == "markdown" else [cell.source]
-        for number, text in enumerate(texts):
-            part = copy.deepcopy(cell)
-            part.source = slides.NBVAL_MARKER.sub("", text) if cell.cell_type == "code" else text
-            part.metadata["slideshow"] = {"slide_type": "slide"}
-            if number:
-                part.id = f"{cell.id}-{number}"
-            parts.append(part)
-            owners.append(index)
+    owners, parts = [], []
+    for index, _, part in slides.cell_parts(notebook):
+        part.metadata["slideshow"] = {"slide_type": "slide"}
+        owners.append(index)
+        parts.append(part)
     measured.cells = parts
     path = server.folder / f"measure_{name}.html"
     path.write_text(slides.deck_of(measured, name), encoding="utf-8")

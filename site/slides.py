@@ -13,11 +13,12 @@ _site/slides/ beside it:
 - favicon.svg, the site's icon;
 - slides.css, the slides' style (a 1600x900 slide, which reveal.js scales to the screen).
 
-``make site`` runs this too and copies _site/slides/ to the site's slides/ folder, where the
-landing page links each deck.
+``make site`` runs this too, into the site's slides/ folder, where the landing page links
+each deck.
 """
 
 import base64
+import collections
 import copy
 import hashlib
 import io
@@ -133,45 +134,56 @@ def rule_type(level, section):
     return "slide" if level <= 2 else "subslide"
 
 
+def cell_parts(notebook):
+    """``(index, number, part)`` for each part of each cell, in order: markdown cells cut before
+    their inner headings (``split_at_headings``), parts after the first with ids of their own;
+    code cells whole, without the nbval markers (`# NBVAL_IGNORE_OUTPUT`: for the tests, not
+    the class). Each part is a copy; the notebook is left as it is."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown":
+            texts = split_at_headings(cell.source)
+        else:
+            texts = [NBVAL_MARKER.sub("", cell.source) if cell.cell_type == "code" else cell.source]
+        for number, text in enumerate(texts):
+            part = copy.deepcopy(cell)
+            part.source = text
+            if number:
+                part.id = f"{cell.id}-{number}"
+            yield index, number, part
+
+
 def deck_cells(notebook):
     """The notebook as a deck shows it: cells cut at their inner headings, each with its slide type.
 
     A lecture's markdown cell can close one section and open the next (a paragraph, then `##
-    Next`). In the deck the cell is cut before each such heading: the part before it becomes
-    speaker notes of the slide above (the title cell's keeps its type; the last exercise before
-    the References gets a subslide of its own, for the class to read), and each heading opens a
-    slide (`#`, `##`) or a subslide (`###`), skipped in the Setup section. A cell that is not
-    cut keeps the type stored in its metadata. The nbval markers (`# NBVAL_IGNORE_OUTPUT`)
-    are left out of the code.
+    Next`). In the deck the cell is cut before each such heading (``cell_parts``): the part
+    before it becomes speaker notes of the slide above (the title cell's keeps its type; the
+    last exercise before the References gets a subslide of its own, for the class to read),
+    and each heading opens a slide (`#`, `##`) or a subslide (`###`), skipped in the Setup
+    section. A cell that is not cut keeps the type stored in its metadata.
     """
-    notebook = copy.deepcopy(notebook)
+    parts = list(cell_parts(notebook))
+    counts = collections.Counter(index for index, _, _ in parts)
     cells, section = [], ""
-    for index, cell in enumerate(notebook.cells):
-        stored = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if cell.cell_type == "code":
-            cell.source = NBVAL_MARKER.sub("", cell.source)
-        parts = split_at_headings(cell.source) if cell.cell_type == "markdown" else [cell.source]
-        for number, text in enumerate(parts):
-            level = heading_level(text) if cell.cell_type == "markdown" else None
-            if level == 2:
-                section = HEADING.match(text.lstrip("\n")).group(2)
-            if len(parts) == 1:
+    for index, number, part in parts:
+        stored = part.metadata.get("slideshow", {}).get("slide_type", "-")
+        level = heading_level(part.source) if part.cell_type == "markdown" else None
+        if level == 2:
+            section = HEADING.match(part.source.lstrip("\n")).group(2)
+        if counts[index] == 1:
+            kind = stored
+        elif number == 0:
+            if index == 0 or level is not None:
                 kind = stored
-            elif number == 0:
-                if index == 0 or level is not None:
-                    kind = stored
-                else:  # the end of the section above: notes, but an exercise stays on a slide
-                    kind = "subslide" if section == "Exercises" else "notes"
-            else:
-                kind = rule_type(level, section)
-            piece = copy.deepcopy(cell)
-            piece.source = text
-            if number:
-                piece.id = f"{cell.id}-{number}"
-            piece.metadata["slideshow"] = {"slide_type": kind}
-            cells.append(piece)
-    notebook.cells = cells
-    return notebook
+            else:  # the end of the section above: notes, but an exercise stays on a slide
+                kind = "subslide" if section == "Exercises" else "notes"
+        else:
+            kind = rule_type(level, section)
+        part.metadata["slideshow"] = {"slide_type": kind}
+        cells.append(part)
+    deck = copy.deepcopy(notebook)
+    deck.cells = cells
+    return deck
 
 
 def deck(path):
@@ -191,17 +203,18 @@ def deck_of(notebook, name):
     return NOTEBOOK_LINK.sub(lambda match: f'href="../{match.group(1)}.html{match.group(2) or ""}"', body)
 
 
-def build():
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    copy_reveal(OUT / "reveal.js")
-    copy_mathjax(OUT / "mathjax")
-    shutil.copy(TEMPLATE / "slides.css", OUT / "slides.css")
-    shutil.copy(ROOT / "site" / "favicon.svg", OUT / "favicon.svg")
+def build(out=OUT):
+    """Write every lecture's deck, with what the decks load, into ``out`` (emptied first)."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    copy_reveal(out / "reveal.js")
+    copy_mathjax(out / "mathjax")
+    shutil.copy(TEMPLATE / "slides.css", out / "slides.css")
+    shutil.copy(ROOT / "site" / "favicon.svg", out / "favicon.svg")
     paths = lectures()
     for path in paths:
-        (OUT / f"{path.stem}.html").write_text(deck(path), encoding="utf-8")
-    print(f"slides: {len(paths)} decks (reveal.js {REVEAL_VERSION}) in {OUT.relative_to(ROOT)}")
+        (out / f"{path.stem}.html").write_text(deck(path), encoding="utf-8")
+    print(f"slides: {len(paths)} decks (reveal.js {REVEAL_VERSION}) in {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

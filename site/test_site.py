@@ -12,13 +12,10 @@ not collect it; it needs the site's own virtual environment (.venv-site) and a b
 """
 
 import base64
-import functools
 import hashlib
 import html.parser
-import http.server
 import json
-import os
-import threading
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -26,6 +23,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browser as headless  # noqa: E402  (site/browser.py; `browser` is the fixture below)
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_site" / "html"
@@ -42,49 +42,22 @@ def page_of(notebook_path):
 def name_in_course(notebook_path):
     """The notebook's name for the Colab and download links (answers/NAME.ipynb for answers)."""
     return ("answers/" if notebook_path.parent.name == "answers" else "") + notebook_path.name
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--window-size=1280,900",
-                  "--disable-dev-shm-usage")  # a container's small /dev/shm would crash the renderer
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url():
     """The built site, served on 127.0.0.1 at a free port for the module's tests."""
     if not (HTML / "index.html").is_file():
         pytest.fail(f"{HTML.relative_to(ROOT)}/index.html is missing: run `make site` first")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(HTML)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with headless.DeckServer(HTML) as server:
+        yield server.url()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    for path in (CHROMIUM, CHROMEDRIVER):
+    for path in (headless.CHROMIUM, headless.CHROMEDRIVER):
         if not Path(path).is_file():
             pytest.fail(f"{path} is missing: `apt-get install chromium chromium-driver` (.ci/site does)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+    with headless.chromium(1280, 900) as driver:
+        yield driver
 
 
 def open_page(browser, url):
