@@ -474,17 +474,17 @@ del reference
 keras.backend.clear_session()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Time per image on this machine
-# The files' rows on the notebook's backend: for each network the newest file that timed it,
-# its time per image forward and per training step, and the share of the file's own measured
-# matrix-product rate (defined with the files above: the reference a network's FLOP/s are
-# read against):
+# ### Time per image on the course's CPU
+# The CPU files' rows on the notebook's backend: for each network the newest file that timed
+# it, its time per image forward and per training step, and the share of the file's own
+# measured matrix-product rate (defined with the files above: the reference a network's
+# FLOP/s are read against):
 
 # %% slideshow={"slide_type": "-"}
 backend = keras.backend.backend()
-measured = {}  # model -> mode -> (row, record), the newest file of this backend
+measured = {}  # model -> mode -> (row, record), the newest CPU file of this backend
 for record in records:
-    if record["provenance"]["backend"] == backend:
+    if record["provenance"]["backend"] == backend and not results.is_gpu(record):
         for row in record["results"]:
             if row["precision"] == "float32":
                 measured.setdefault(row["model"], {})[row["mode"]] = (row, record)
@@ -511,16 +511,29 @@ for name in names:
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The files were measured on different days, at different machine speeds (the matrix-product
-# rates in the source column), so times per image compare only within one file: VGG D, from
-# the faster day, looks faster than VGG B and C, which do fewer FLOPs. The share of the
-# matrix-product rate, timed in the same run, compares better across files. That rate is an
-# empirical ceiling, one routine's speed on one day, not the processor's peak (cores x clock
-# x FLOPs per cycle): a convolution can run faster than it, and a file whose matrix product
-# ran slowly that day shows shares above 100%. LeNet-5 and the MNIST VGG are small
-# enough to time here, live, at a batch of `settings.live_batch`, against a matrix product
-# timed now:
+# rates in the source column), so times per image compare only within one file. VGG A to E
+# were timed in one run, so their rows compare: time grows with FLOPs, and every one of the
+# five runs at nearly the same FLOP/s (checked below). The share of the matrix-product
+# rate, timed in the same run, compares better across files. That rate is an empirical
+# ceiling, one routine's speed on one day, not the processor's peak (cores x clock x FLOPs
+# per cycle): a convolution can run faster than it, and VGG's forward rows show shares
+# above 100%. After the check, LeNet-5 and the MNIST VGG, small enough to time here, live, at
+# a batch of `settings.live_batch`, against a matrix product timed now:
 
 # %% slideshow={"slide_type": "subslide"}
+# NBVAL_IGNORE_OUTPUT
+vgg_rows = {config: measured.get(f"vgg_{config}", {}).get("forward") for config in "ABCDE"}
+if all(vgg_rows.values()):
+    vgg_files = {record["path"] for _, record in vgg_rows.values()}
+    assert len(vgg_files) == 1, f"VGG A-E come from {len(vgg_files)} files: time them in one run"
+    vgg_rates = {config: row["tflops_per_s"] for config, (row, _) in vgg_rows.items()}
+    print("VGG forward, one run:", ", ".join(f"{config} {1e3 * rate:.0f}" for config, rate in vgg_rates.items()),
+          "GFLOP/s")
+    assert max(vgg_rates.values()) < 1.15 * min(vgg_rates.values())  # time in proportion to FLOPs, within 15%
+else:
+    print(f"VGG A-E are not all in a {backend} CPU file")
+
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 live_matmul = timing.matmul_rate(size=settings.matmul_size, steps=settings.steps, warmup=settings.warmup)
 live = {}
