@@ -101,13 +101,12 @@ def measured_heights(notebook, name, driver, server):
     Measured on a deck of the cells cut as the decks cut them (site/slides.py's cell_parts),
     each part on a slide of its own.
     """
-    measured = copy.deepcopy(notebook)
     owners, parts = [], []
     for index, _, part in slides.cell_parts(notebook):
         part.metadata["slideshow"] = {"slide_type": "slide"}
         owners.append(index)
         parts.append(part)
-    measured.cells = parts
+    measured = nbformat.v4.new_notebook(cells=parts, metadata=copy.deepcopy(notebook.metadata))
     path = server.folder / f"measure_{name}.html"
     path.write_text(slides.deck_of(measured, name), encoding="utf-8")
     try:

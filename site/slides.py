@@ -181,9 +181,7 @@ def deck_cells(notebook):
             kind = rule_type(level, section)
         part.metadata["slideshow"] = {"slide_type": kind}
         cells.append(part)
-    deck = copy.deepcopy(notebook)
-    deck.cells = cells
-    return deck
+    return nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(notebook.metadata))
 
 
 def deck(path):
