@@ -521,7 +521,6 @@ for name in names:
 # a batch of `settings.live_batch`, against a matrix product timed now:
 
 # %% slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
 vgg_rows = {config: measured.get(f"vgg_{config}", {}).get("forward") for config in "ABCDE"}
 if all(vgg_rows.values()):
     vgg_files = {record["path"] for _, record in vgg_rows.values()}
